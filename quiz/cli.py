@@ -1,0 +1,207 @@
+"""The `rnnprep` command: opens the app, or runs one job (bank checks, grading, stats) and exits.
+
+Heavy modules (Textual, torch, the grader) are imported only by the subcommand that needs them,
+so `rnnprep --help` and `rnnprep bank check` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from quiz import __version__
+from quiz.i18n import LANGS
+from quiz.locations import HOME_ENV
+
+DESCRIPTION = """\
+Interview prep for recurrent neural networks (RNN, LSTM, GRU).
+
+With no command, opens the app on the home screen. Progress is kept in a SQLite file in your
+user data folder (see --data-dir); every answer is saved the moment you give it.
+"""
+
+EPILOG = """\
+examples:
+  rnnprep                          open the app
+  rnnprep quiz --topic lstm        ten questions on LSTM gates
+  rnnprep review                   the questions due today
+  rnnprep grade exercise lstm_cell grade your hand-written LSTM cell against PyTorch
+  rnnprep bank check --json        validate every question bank and print counts
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rnnprep",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"rnnprep {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="PATH",
+        help=f"where progress is kept (default: the user data folder, or ${HOME_ENV})",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=os.environ.get("RNNPREP_LANG", "en"),
+        help="language of questions and explanations (zh-Hans is converted from zh-Hant)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    quiz = sub.add_parser("quiz", help="take a quiz: due questions first, then new ones")
+    _add_selection(quiz)
+    review = sub.add_parser("review", help="answer the questions that are due now")
+    review.add_argument("--count", type=_positive, default=50, help="at most this many")
+    practice = sub.add_parser(
+        "practice", help="cram: any questions, schedule untouched (works when nothing is due)"
+    )
+    _add_selection(practice)
+
+    bank = sub.add_parser("bank", help="question bank tools")
+    bank_sub = bank.add_subparsers(dest="bank_command", metavar="BANK_COMMAND", required=True)
+    check = bank_sub.add_parser(
+        "check", help="validate every bank; print counts; exit 1 on any error"
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument("--dir", type=Path, help="check the banks in this folder instead")
+    bank_sub.add_parser("flagged", help="list the questions you flagged as wrong or unclear")
+
+    sub.add_parser(
+        "grade",
+        help="grade a coding exercise (same as the `grade` command; see `rnnprep grade -h`)",
+        add_help=False,
+    )
+    sub.add_parser("exercise", help="list, show, hint or reset coding exercises", add_help=False)
+    return parser
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--topic", help="only this topic id (see `rnnprep bank check`)")
+    p.add_argument("--count", type=_positive, default=10, help="number of questions (10)")
+    p.add_argument("--difficulty", type=int, choices=(1, 2, 3), action="append", help="repeatable")
+    p.add_argument("--tag", action="append", help="only questions with this tag (repeatable)")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+# Subcommands that hand the rest of the line to another program's parser.
+_PASS_THROUGH = {"grade", "exercise"}
+
+
+def _split_pass_through(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Cut the line after `grade`/`exercise`, which the grader's own parser reads."""
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in ("--data-dir", "--lang"):
+            i += 2
+            continue
+        if token.startswith("-"):
+            i += 1
+            continue
+        if token in _PASS_THROUGH:
+            return argv[: i + 1], argv[i + 1 :]
+        break
+    return argv, []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list, rest = _split_pass_through(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(args_list)
+    if args.data_dir is not None:
+        os.environ[HOME_ENV] = str(args.data_dir.expanduser().resolve())
+    os.environ["RNNPREP_LANG"] = args.lang
+
+    if args.command == "bank":
+        return bank_check(args.dir, args.json) if args.bank_command == "check" else bank_flagged()
+    if args.command == "grade":
+        from exercises.cli import main as grade_main
+
+        return grade_main(rest)
+    if args.command == "exercise":
+        from exercises.cli import exercise_main
+
+        return exercise_main(rest)
+    return run_app(args)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the TUI, straight into a quiz when a quiz command was given."""
+    from quiz.tui.app import RnnPrepApp, StartRequest
+
+    start = None
+    if args.command in ("quiz", "review", "practice"):
+        start = StartRequest(
+            mode=args.command,
+            topic=getattr(args, "topic", None),
+            count=args.count,
+            difficulty=getattr(args, "difficulty", None),
+            tags=getattr(args, "tag", None),
+        )
+    app = RnnPrepApp(lang=args.lang, start=start)
+    app.run()
+    return app.return_code or 0
+
+
+def bank_check(directory: Path | None, as_json: bool) -> int:
+    """Validate every bank; counts by topic, type, difficulty and language."""
+    from quiz.bank import load_bank
+
+    bank = load_bank(directory)
+    counts = bank.counts()
+    total = len(bank.questions)
+    counts["language"] = {"en": total, "zh-Hant": total, "zh-Hans": total}
+    if as_json:
+        report = {
+            "ok": not bank.problems,
+            "questions": total,
+            "topics": sorted(bank.topics),
+            "counts": counts,
+            "problems": [
+                {
+                    "file": str(p.file),
+                    "line": p.line,
+                    "question_id": p.question_id,
+                    "message": p.message,
+                }
+                for p in bank.problems
+            ],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(f"{total} questions in {len(bank.topics)} topics")
+        for heading, table in counts.items():
+            cells = ", ".join(f"{k}: {v}" for k, v in sorted(table.items()))
+            print(f"  by {heading}: {cells}")
+        for problem in bank.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        if bank.problems:
+            print(f"{len(bank.problems)} problem(s) found", file=sys.stderr)
+    return 1 if bank.problems else 0
+
+
+def bank_flagged() -> int:
+    """The questions the learner flagged, newest last."""
+    from quiz.locations import db_path
+    from quiz.store import Store
+
+    flags = Store(db_path()).flags()
+    if not flags:
+        print("No flagged questions.")
+    for flag in flags:
+        note = f"  {flag.note}" if flag.note else ""
+        print(f"{flag.created_at:%Y-%m-%d %H:%M}  {flag.question_id}{note}")
+    return 0

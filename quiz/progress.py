@@ -1,0 +1,48 @@
+"""Where the learner stands per topic: how much is seen, due and answered right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from quiz.bank import Bank
+from quiz.i18n import Lang
+from quiz.store import Store, now_utc
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    topic: str
+    title: str
+    total: int
+    seen: int
+    due: int
+    accuracy: float | None  # share of answers right; None before the first answer
+
+
+def topic_progress(
+    bank: Bank, store: Store, lang: Lang = "en", at: datetime | None = None
+) -> list[TopicProgress]:
+    """One row per topic, in the bank's topic order."""
+    moment = at or now_utc()
+    due_dates = store.due_dates()
+    answers: dict[str, list[bool]] = {}
+    for review in store.reviews():
+        question = bank.questions.get(review.question_id)
+        if question is not None:
+            answers.setdefault(question.topic, []).append(review.correct)
+    rows = []
+    for topic_id, topic in bank.topics.items():
+        ids = [q.id for q in bank.questions.values() if q.topic == topic_id]
+        marks = answers.get(topic_id, [])
+        rows.append(
+            TopicProgress(
+                topic=topic_id,
+                title=topic.title.get(lang),
+                total=len(ids),
+                seen=sum(qid in due_dates for qid in ids),
+                due=sum(qid in due_dates and due_dates[qid] <= moment for qid in ids),
+                accuracy=sum(marks) / len(marks) if marks else None,
+            )
+        )
+    return rows

@@ -1,0 +1,64 @@
+"""Spaced repetition with FSRS: when each question comes back, and the rating we suggest.
+
+The `fsrs` package does the scheduling; this module only turns an answer into a rating and
+(de)serialises cards for the store.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from fsrs import Card, Rating, Scheduler
+
+# Seconds a prepared candidate needs for a level-1 question of each type; harder levels get more.
+EXPECTED_SECONDS = {
+    "truefalse": 10.0,
+    "single": 20.0,
+    "multi": 30.0,
+    "numeric": 45.0,
+    "order": 40.0,
+    "spot_error": 40.0,
+    "free": 120.0,
+}
+RATING_NAMES = {r: r.name for r in Rating}
+
+
+def expected_seconds(question_type: str, difficulty: int) -> float:
+    return EXPECTED_SECONDS[question_type] * (1 + 0.5 * (difficulty - 1))
+
+
+def suggest_rating(score: float, elapsed_s: float, question_type: str, difficulty: int) -> Rating:
+    """Again when wrong; Hard, Good or Easy for a right answer by how quickly it came.
+
+    `score` is 1.0 for a right answer, 0.0 for a wrong one, and the share of key points
+    covered for a free answer (at least 0.8 counts as right, at least 0.5 as Hard).
+    """
+    if score < 0.5:
+        return Rating.Again
+    if score < 0.8:
+        return Rating.Hard
+    budget = expected_seconds(question_type, difficulty)
+    if elapsed_s <= 0.5 * budget and score >= 1.0:
+        return Rating.Easy
+    if elapsed_s <= 1.5 * budget:
+        return Rating.Good
+    return Rating.Hard
+
+
+class Spacing:
+    """FSRS over serialised cards, so the store never needs to know fsrs."""
+
+    def __init__(self) -> None:
+        self._scheduler = Scheduler()
+
+    def review(self, card_json: str | None, rating: Rating, at: datetime) -> tuple[str, datetime]:
+        """The card after this review, serialised, and its next due time."""
+        card = Card.from_dict(json.loads(card_json)) if card_json else Card(due=at)
+        card, _log = self._scheduler.review_card(card, rating, review_datetime=at)
+        return json.dumps(card.to_dict()), card.due
+
+    def retrievability(self, card_json: str, at: datetime) -> float:
+        """Probability of recall now, 0-1."""
+        card = Card.from_dict(json.loads(card_json))
+        return self._scheduler.get_card_retrievability(card, current_datetime=at)

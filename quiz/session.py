@@ -1,0 +1,187 @@
+"""A sitting of questions: which questions, in what order, and recording each answer at once.
+
+Modes: `quiz` (due cards first, then new ones, then the weakest), `review` (due cards only) and
+`practice` (any matching questions; answers are kept but the schedule is left alone, so cramming
+works when nothing is due).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from fsrs import Rating
+
+from quiz.bank import Bank
+from quiz.engine import FreeAnswer, Outcome, Posed, check, pose
+from quiz.i18n import Lang
+from quiz.questions import Question
+from quiz.scheduler import Spacing, suggest_rating
+from quiz.store import Store, now_utc
+
+Mode = Literal["quiz", "review", "practice"]
+
+
+def plan(
+    bank: Bank,
+    store: Store,
+    mode: Mode,
+    *,
+    topic: str | None = None,
+    count: int = 10,
+    difficulty: Iterable[int] | None = None,
+    tags: Iterable[str] | None = None,
+    rng: random.Random | None = None,
+    at: datetime | None = None,
+) -> list[Question]:
+    """Choose the questions for a sitting."""
+    rng = rng or random.Random()
+    pool = bank.select(topic=topic, difficulty=difficulty, tags=tags)
+    by_id = {q.id: q for q in pool}
+    due = [by_id[qid] for qid in store.due_ids(at) if qid in by_id]
+    if mode == "review":
+        return due[:count]
+    if mode == "practice":
+        return rng.sample(pool, min(count, len(pool)))
+    seen = set(store.cards())
+    new = [q for q in pool if q.id not in seen]
+    rng.shuffle(new)
+    new.sort(key=lambda q: q.difficulty)
+    rest = [q for q in pool if q.id in seen and q not in due]
+    rng.shuffle(rest)
+    return (due + new + rest)[:count]
+
+
+@dataclass
+class Answered:
+    posed: Posed
+    outcome: Outcome
+    rating: Rating
+    elapsed_s: float
+    review_id: int
+    card_before: str | None
+
+
+@dataclass
+class Summary:
+    answered: int
+    correct: int
+    seconds: float
+    by_topic: dict[str, tuple[int, int]]  # topic -> (correct, answered)
+    missed: list[str]  # question ids answered wrongly
+
+
+@dataclass
+class QuizSession:
+    """Walks through planned questions; every submitted answer is committed before returning."""
+
+    bank: Bank
+    store: Store
+    questions: list[Question]
+    mode: Mode = "quiz"
+    lang: Lang = "en"
+    topic: str | None = None
+    rng: random.Random = field(default_factory=random.Random)
+    clock: Any = time.monotonic
+    answered: list[Answered] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._spacing = Spacing()
+        self.session_id = self.store.start_session(self.mode, self.topic)
+        self._index = 0
+        self._current: Posed | None = None
+        self._started = self.clock()
+        self._shown_at = self._started
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """(1-based number of the current question, total)."""
+        return min(self._index + 1, len(self.questions)), len(self.questions)
+
+    @property
+    def finished(self) -> bool:
+        return self._index >= len(self.questions)
+
+    def current(self) -> Posed | None:
+        """The question to show now (drawn once per showing), or None when done."""
+        if self.finished:
+            return None
+        if self._current is None:
+            self._current = pose(self.questions[self._index], self.rng)
+            self._shown_at = self.clock()
+        return self._current
+
+    def submit(self, response: Any) -> Answered:
+        """Check, suggest a rating, reschedule and commit; AnswerError leaves nothing recorded."""
+        posed = self.current()
+        if posed is None:
+            raise RuntimeError("the session is over")
+        outcome = check(posed, response, self.lang)
+        elapsed = self.clock() - self._shown_at
+        q = posed.question
+        rating = suggest_rating(outcome.score, elapsed, q.type, q.difficulty)
+        before = self.store.card_json(q.id)
+        card_json, due = self._reschedule(before, rating)
+        review_id = self.store.record_review(
+            session_id=self.session_id,
+            question_id=q.id,
+            card_json=card_json,
+            due=due,
+            elapsed_s=elapsed,
+            correct=outcome.correct,
+            score=outcome.score,
+            rating=int(rating),
+            answer=outcome.response,
+        )
+        done = Answered(posed, outcome, rating, elapsed, review_id, before)
+        self.answered.append(done)
+        return done
+
+    def override_rating(self, rating: Rating) -> None:
+        """Replace the suggested rating of the last answer, in the store too."""
+        last = self.answered[-1]
+        card_json, due = self._reschedule(last.card_before, rating)
+        self.store.change_rating(last.review_id, int(rating), card_json, due)
+        last.rating = rating
+
+    def _reschedule(self, card_json: str | None, rating: Rating) -> tuple[str | None, Any]:
+        if self.mode == "practice":
+            return None, None
+        return self._spacing.review(card_json, rating, now_utc())
+
+    def next(self) -> Posed | None:
+        """Move on (after feedback); returns the next question or None at the end."""
+        self._index += 1
+        self._current = None
+        if self.finished:
+            self.store.end_session(self.session_id)
+        return self.current()
+
+    def skip(self) -> Posed | None:
+        """Leave the current question unanswered."""
+        return self.next()
+
+    def flag(self, note: str = "") -> None:
+        posed = self.current() or (self.answered[-1].posed if self.answered else None)
+        if posed is not None:
+            self.store.flag(posed.question.id, note)
+
+    def summary(self) -> Summary:
+        by_topic: dict[str, tuple[int, int]] = {}
+        for a in self.answered:
+            ok, n = by_topic.get(a.posed.question.topic, (0, 0))
+            by_topic[a.posed.question.topic] = (ok + a.outcome.correct, n + 1)
+        return Summary(
+            answered=len(self.answered),
+            correct=sum(a.outcome.correct for a in self.answered),
+            seconds=self.clock() - self._started,
+            by_topic=by_topic,
+            missed=[a.posed.question.id for a in self.answered if not a.outcome.correct],
+        )
+
+
+__all__ = ["Answered", "FreeAnswer", "QuizSession", "Summary", "plan"]

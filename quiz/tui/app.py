@@ -1,0 +1,154 @@
+"""The rnnprep app: owns the bank and the store, and switches between screens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from quiz.bank import Bank, load_bank
+from quiz.i18n import Lang
+from quiz.locations import db_path
+from quiz.session import QuizSession, plan
+from quiz.store import Store
+from quiz.tui.messages import BankLoaded, StartQuiz
+
+STYLES = Path(__file__).parent / "styles"
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """What the command line asked the app to open straight into."""
+
+    mode: str
+    topic: str | None = None
+    count: int = 10
+    difficulty: list[int] | None = None
+    tags: list[str] | None = None
+
+
+class RnnPrepApp(App[int]):
+    """Home, quiz, summary; later screens plug in through `push_screen`."""
+
+    TITLE = "rnnprep"
+    SUB_TITLE = "RNN · LSTM · GRU interview prep"
+    CSS_PATH = [STYLES / "app.tcss"]
+    BINDINGS = [
+        Binding(
+            "ctrl+t",
+            "toggle_dark",
+            "Theme",
+            id="app.theme",
+            tooltip="Switch between the light and dark theme",
+        ),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rnnprep", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        lang: Lang = "en",
+        start: StartRequest | None = None,
+        store: Store | None = None,
+        bank_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.lang: Lang = lang
+        self.start = start
+        self.bank_dir = bank_dir
+        self.bank: Bank | None = None
+        self.store = store or Store(db_path())
+
+    def get_default_screen(self) -> Screen:
+        from quiz.tui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.store.recovered_from:
+            self.notify(
+                f"The progress file could not be read. It was kept as {self.store.recovered_from}"
+                " and a fresh one was started.",
+                title="Progress file moved aside",
+                severity="warning",
+                timeout=30,
+            )
+        self.load_bank()
+
+    @work(thread=True, exclusive=True, group="bank")
+    def load_bank(self) -> None:
+        """YAML parsing and validation stay off the UI thread."""
+        self.post_message(BankLoaded(load_bank(self.bank_dir)))
+
+    @on(BankLoaded)
+    def _bank_loaded(self, message: BankLoaded) -> None:
+        self.bank = message.bank
+        files = sorted({p.file.name for p in message.bank.problems})
+        if files:
+            self.notify(
+                f"Some questions were left out; fix {', '.join(files)}"
+                " (run `rnnprep bank check` for lines).",
+                title="Question bank problems",
+                severity="warning",
+                timeout=15,
+            )
+        from quiz.tui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_progress()
+        if self.start is not None:
+            request, self.start = self.start, None
+            self.begin(request.mode, request.topic, request.count, request.difficulty, request.tags)
+
+    @on(StartQuiz)
+    def _start_quiz(self, message: StartQuiz) -> None:
+        self.begin(message.mode, message.topic)
+
+    def begin(
+        self,
+        mode: str,
+        topic: str | None = None,
+        count: int = 10,
+        difficulty: list[int] | None = None,
+        tags: list[str] | None = None,
+    ) -> None:
+        """Plan a sitting and open the quiz screen, or say why there is nothing to ask."""
+        from quiz.tui.screens.quiz import QuizScreen
+
+        if self.bank is None:
+            self.notify("Questions are still loading…")
+            return
+        limit = 50 if mode == "review" else count
+        questions = plan(
+            self.bank, self.store, mode, topic=topic, count=limit, difficulty=difficulty, tags=tags
+        )
+        if not questions:
+            hint = "Nothing is due now; press p to practise anyway." if mode == "review" else ""
+            self.notify(f"No questions match. {hint}".strip(), severity="warning")
+            return
+        session = QuizSession(
+            self.bank, self.store, questions, mode=mode, lang=self.lang, topic=topic
+        )
+        self.push_screen(QuizScreen(session))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Start quiz", "Due questions first, then new ones", lambda: self.begin("quiz")
+        )
+        yield SystemCommand(
+            "Review due questions", "Only what is due", lambda: self.begin("review")
+        )
+        yield SystemCommand(
+            "Practice", "Any questions; the schedule is left alone", lambda: self.begin("practice")
+        )
+        yield SystemCommand("Toggle light/dark theme", "", self.action_toggle_dark)

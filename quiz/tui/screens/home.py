@@ -1,0 +1,82 @@
+"""Home: what is due, progress per topic, and the ways into practice."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from quiz.progress import topic_progress
+from quiz.tui.app import STYLES
+from quiz.tui.messages import StartQuiz
+
+
+class HomeScreen(Screen):
+    CSS_PATH = STYLES / "home.tcss"
+    BINDINGS = [
+        Binding("q", "start('quiz')", "Quiz", id="home.quiz", tooltip="Due first, then new"),
+        Binding("r", "start('review')", "Review", id="home.review", tooltip="Only due questions"),
+        Binding(
+            "p", "start('practice')", "Practice", id="home.practice", tooltip="Schedule untouched"
+        ),
+        Binding(
+            "enter",
+            "topic_quiz",
+            "Quiz topic",
+            id="home.topic",
+            tooltip="Quiz on the highlighted topic",
+        ),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static("Loading questions…", id="due")
+            yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="actions"):
+                yield Button("Quiz [q]", id="quiz", variant="primary")
+                yield Button("Review [r]", id="review")
+                yield Button("Practice [p]", id="practice")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#topics", DataTable)
+        table.add_columns("Topic", "Questions", "Seen", "Due", "Accuracy")
+
+    def on_screen_resume(self) -> None:
+        if self.app.bank is not None:
+            self.refresh_progress()
+
+    def refresh_progress(self) -> None:
+        """Re-read the store: counts change after every sitting."""
+        rows = topic_progress(self.app.bank, self.app.store, self.app.lang)
+        table = self.query_one("#topics", DataTable)
+        table.clear()
+        for row in rows:
+            accuracy = "—" if row.accuracy is None else f"{row.accuracy:.0%}"
+            table.add_row(row.title, row.total, row.seen, row.due, accuracy, key=row.topic)
+        due = sum(r.due for r in rows)
+        total = sum(r.total for r in rows)
+        self.query_one("#due", Static).update(
+            f"[b]{due}[/b] due now · {sum(r.seen for r in rows)} of {total} questions seen"
+        )
+
+    def action_start(self, mode: str) -> None:
+        self.post_message(StartQuiz(mode))
+
+    def action_topic_quiz(self) -> None:
+        table = self.query_one("#topics", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            self.post_message(StartQuiz("quiz", key.value))
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.post_message(StartQuiz("quiz", event.row_key.value))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.post_message(StartQuiz(event.button.id or "quiz"))

@@ -1,0 +1,124 @@
+"""The quiz screen: one question at a time, answered with keys alone, feedback after each."""
+
+from __future__ import annotations
+
+from fsrs import Rating
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from quiz.engine import AnswerError
+from quiz.session import QuizSession
+from quiz.tui.app import STYLES
+from quiz.tui.messages import AnswerGiven
+from quiz.tui.widgets.answers import answer_widget
+from quiz.tui.widgets.feedback import Feedback
+
+STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
+HOW = {
+    "single": "Pick one: digits or arrows, then enter.",
+    "spot_error": "Which line is wrong? Digits or arrows, then enter.",
+    "truefalse": "t / f, or arrows and enter.",
+    "multi": "Select all that apply: digits or space toggle, enter submits.",
+    "numeric": "Type a number and press enter.",
+    "order": "Arrows move; space grabs and drops a step; enter submits.",
+    "free": "Answer as you would in an interview.",
+}
+
+
+class QuizScreen(Screen):
+    CSS_PATH = STYLES / "quiz.tcss"
+    BINDINGS = [
+        Binding("escape", "finish", "End", id="quiz.end", tooltip="End the session now"),
+        Binding("ctrl+f", "flag", "Flag", id="quiz.flag", tooltip="Flag as wrong or unclear"),
+        Binding("ctrl+n", "skip", "Skip", id="quiz.skip", tooltip="Skip this question"),
+    ]
+
+    def __init__(self, session: QuizSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="quiz"):
+            yield Static(id="status", classes="muted")
+            yield Static(id="prompt", markup=False)
+            yield Static(id="how", classes="muted")
+            yield VerticalScroll(id="answer")
+            yield Feedback(id="feedback", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_question()
+
+    def show_question(self) -> None:
+        posed = self.session.current()
+        if posed is None:
+            self.action_finish()
+            return
+        q = posed.question
+        number, total = self.session.position
+        topic = self.app.bank.topics[q.topic].title.get(self.session.lang)
+        self.query_one("#status", Static).update(
+            f"{self.session.mode.title()} · {number}/{total} · {topic} · {STARS[q.difficulty]}"
+        )
+        self.query_one("#prompt", Static).update(posed.prompt(self.session.lang))
+        self.query_one("#how", Static).update(HOW[q.type])
+        feedback = self.query_one(Feedback)
+        feedback.display = False
+        holder = self.query_one("#answer", VerticalScroll)
+        holder.remove_children()
+        widget = answer_widget(posed, self.session.lang)
+        holder.mount(widget)
+        self.call_after_refresh(self._focus_answer)
+
+    def _focus_answer(self) -> None:
+        holder = self.query_one("#answer")
+        focusable = [w for w in holder.query("*") if w.can_focus]
+        (focusable[0] if focusable else holder).focus()
+
+    @on(AnswerGiven)
+    def _answer_given(self, message: AnswerGiven) -> None:
+        if self.session.finished or self.query_one(Feedback).display:
+            return
+        try:
+            answered = self.session.submit(message.response)
+        except AnswerError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.query_one("#answer").disabled = True
+        feedback = self.query_one(Feedback)
+        feedback.show_answer(answered, self.session.lang)
+        feedback.display = True
+        feedback.focus()
+        feedback.scroll_visible()
+
+    def action_rate(self, value: int) -> None:
+        if self.query_one(Feedback).display:
+            self.session.override_rating(Rating(value))
+            self.query_one(Feedback).show_answer(self.session.answered[-1], self.session.lang)
+
+    def action_next(self) -> None:
+        self.query_one("#answer").disabled = False
+        if self.session.next() is None:
+            self.action_finish()
+        else:
+            self.show_question()
+
+    def action_skip(self) -> None:
+        if not self.query_one(Feedback).display:
+            self.action_next()
+
+    def action_flag(self) -> None:
+        self.session.flag("flagged in the app")
+        self.notify("Flagged; see `rnnprep bank flagged`.")
+
+    def action_finish(self) -> None:
+        from quiz.tui.screens.summary import SummaryScreen
+
+        if not self.session.finished:
+            self.session.store.end_session(self.session.session_id)
+        self.app.switch_screen(SummaryScreen(self.session.summary()))

@@ -1,0 +1,222 @@
+"""One answer widget per question type; each posts `AnswerGiven` when the learner submits.
+
+Everything works from the keyboard: digits pick or toggle, space and enter submit (space toggles
+in lists where several can be picked), arrows move, space grabs and drops a step to reorder.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Markdown, OptionList, SelectionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from quiz.engine import AnswerError, FreeAnswer, Posed, parse_number, truth_label
+from quiz.i18n import Lang
+from quiz.questions import Free, Multi, Numeric, Order, Single, SpotError, TrueFalse
+from quiz.tui.messages import AnswerGiven
+
+DIGITS = [
+    Binding(str(n), f"pick({n - 1})", show=False, id=f"answer.pick{n}", tooltip=f"Choice {n}")
+    for n in range(1, 10)
+]
+
+
+def numbered(index: int, text: str) -> str:
+    return f"{index + 1}. {text}"
+
+
+class ChoiceAnswer(OptionList):
+    """Single choice, spot-the-error line, or true/false: digits pick, enter/space submit."""
+
+    BINDINGS = [
+        *DIGITS,
+        Binding("space", "select", "Submit", id="answer.submit", tooltip="Submit this choice"),
+        Binding("t", "truth(True)", show=False, id="answer.true", tooltip="True"),
+        Binding("f", "truth(False)", show=False, id="answer.false", tooltip="False"),
+    ]
+
+    def __init__(self, labels: list[str], values: list[object] | None = None) -> None:
+        super().__init__(
+            *[Option(numbered(i, label)) for i, label in enumerate(labels)], markup=False
+        )
+        self.values = values if values is not None else list(range(len(labels)))
+
+    def action_pick(self, index: int) -> None:
+        if index < self.option_count:
+            self.highlighted = index
+
+    def action_truth(self, value: bool) -> None:
+        if value in self.values and all(isinstance(v, bool) for v in self.values):
+            self.post_message(AnswerGiven(value))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(AnswerGiven(self.values[event.option_index]))
+
+
+class MultiAnswer(SelectionList[int]):
+    """Select all that apply: digits or space toggle, enter submits."""
+
+    BINDINGS = [
+        *DIGITS,
+        Binding("enter", "submit", "Submit", id="answer.submit", tooltip="Submit the selection"),
+    ]
+
+    def __init__(self, labels: list[str]) -> None:
+        super().__init__(*[(numbered(i, label), i) for i, label in enumerate(labels)])
+
+    def action_pick(self, index: int) -> None:
+        if index < self.option_count:
+            self.highlighted = index
+            self.toggle(index)
+
+    def action_submit(self) -> None:
+        self.post_message(AnswerGiven(sorted(self.selected)))
+
+
+class OrderAnswer(OptionList):
+    """Put steps in order: arrows move the cursor, space grabs/drops a step, enter submits."""
+
+    BINDINGS = [
+        Binding("space", "grab", "Grab/drop", id="answer.grab", tooltip="Pick up or drop a step"),
+        Binding("up", "move(-1)", "Up", show=False, id="answer.up", tooltip="Move up"),
+        Binding("down", "move(1)", "Down", show=False, id="answer.down", tooltip="Move down"),
+        Binding("enter", "submit", "Submit", id="answer.submit", tooltip="Submit this order"),
+    ]
+
+    def __init__(self, items: list[str], shown_order: tuple[int, ...]) -> None:
+        super().__init__(markup=False)
+        self.items = items
+        self.arrangement = list(shown_order)
+        self.grabbed = False
+
+    def on_mount(self) -> None:
+        self._redraw(0)
+
+    def _redraw(self, cursor: int) -> None:
+        self.clear_options()
+        for position, item in enumerate(self.arrangement):
+            mark = "⇅ " if self.grabbed and position == cursor else "  "
+            self.add_option(Option(f"{mark}{numbered(position, self.items[item])}"))
+        self.highlighted = cursor
+
+    def action_grab(self) -> None:
+        self.grabbed = not self.grabbed
+        self._redraw(self.highlighted or 0)
+
+    def action_move(self, step: int) -> None:
+        here = self.highlighted or 0
+        there = max(0, min(len(self.arrangement) - 1, here + step))
+        if self.grabbed and there != here:
+            self.arrangement[here], self.arrangement[there] = (
+                self.arrangement[there],
+                self.arrangement[here],
+            )
+        self._redraw(there)
+
+    def action_submit(self) -> None:
+        self.post_message(AnswerGiven(list(self.arrangement)))
+
+
+class NumericAnswer(Vertical):
+    """Type a number (commas and spaces allowed); enter submits; unreadable input is refused."""
+
+    DEFAULT_CSS = "NumericAnswer { height: auto; } NumericAnswer Input { width: 40; }"
+
+    def __init__(self, unit: str | None) -> None:
+        super().__init__()
+        self.unit = unit
+
+    def compose(self) -> ComposeResult:
+        placeholder = f"a number ({self.unit})" if self.unit else "a number, e.g. 49,664"
+        yield Input(placeholder=placeholder, id="number")
+        yield Static("", classes="wrong", id="number-error")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            parse_number(event.value)
+        except AnswerError as exc:
+            self.query_one("#number-error", Static).update(str(exc))
+            return
+        self.post_message(AnswerGiven(event.value))
+
+
+class FreeAnswerInput(Vertical):
+    """Write an answer, then tick the key points it covered; the ticks make the grade."""
+
+    DEFAULT_CSS = """
+    FreeAnswerInput { height: auto; }
+    FreeAnswerInput TextArea { height: 8; }
+    FreeAnswerInput SelectionList { height: auto; max-height: 8; }
+    FreeAnswerInput Markdown { height: auto; }
+    """
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "reveal",
+            "Done writing",
+            id="answer.reveal",
+            tooltip="Show the model answer and tick what you covered",
+            priority=True,
+        ),
+    ]
+
+    def __init__(self, question: Free, lang: Lang) -> None:
+        super().__init__()
+        self.question = question
+        self.lang = lang
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Write your answer, then press ctrl+s.", classes="muted", id="free-hint")
+        yield TextArea(id="free-text", soft_wrap=True)
+
+    def action_reveal(self) -> None:
+        area = self.query("#free-text")
+        if not area:
+            return
+        self.text = self.query_one("#free-text", TextArea).text
+        area.remove()
+        self.query_one("#free-hint", Static).update(
+            "Tick the key points your answer covered (digits or space), then enter."
+        )
+        self.mount(Markdown(self.question.model_answer.get(self.lang), id="model-answer"))
+        points = KeyPoints([kp.get(self.lang) for kp in self.question.key_points])
+        self.mount(points)
+        points.focus()
+
+
+class KeyPoints(MultiAnswer):
+    """The key-point checklist of a free answer."""
+
+    def action_submit(self) -> None:
+        parent = self.parent
+        text = parent.text if isinstance(parent, FreeAnswerInput) else ""
+        self.post_message(AnswerGiven(FreeAnswer(text, frozenset(self.selected))))
+
+
+def answer_widget(posed: Posed, lang: Lang) -> Widget:
+    """The widget that collects an answer to this question."""
+    q = posed.question
+    if isinstance(q, Single):
+        return ChoiceAnswer([c.get(lang) for c in q.choices])
+    if isinstance(q, SpotError):
+        return ChoiceAnswer([line.get(lang) for line in q.lines])
+    if isinstance(q, TrueFalse):
+        return ChoiceAnswer([truth_label(True, lang), truth_label(False, lang)], [True, False])
+    if isinstance(q, Multi):
+        return MultiAnswer([c.get(lang) for c in q.choices])
+    if isinstance(q, Order):
+        return OrderAnswer([item.get(lang) for item in q.items], posed.shown_order)
+    if isinstance(q, Numeric):
+        return NumericAnswer(q.unit)
+    if isinstance(q, Free):
+        return FreeAnswerInput(q, lang)
+    raise TypeError(f"no answer widget for {type(q).__name__}")
