@@ -7,6 +7,7 @@ the rest of the bank loads. Parsing uses libyaml's safe loader when present (sam
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -98,9 +99,7 @@ def _load_file(path: Path, bank: Bank) -> None:
         problem(None, None, f"cannot read file: {exc}")
         return
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc)
-        problem(mark.line + 1 if mark else None, None, f"bad YAML: {reason}")
+        problem(*_yaml_error(text, exc))
         return
 
     lines = _LineFinder(text)
@@ -139,6 +138,25 @@ def _load_file(path: Path, bank: Bank) -> None:
             continue
         bank.questions[question.id] = question
         bank.files[question.id] = path
+
+
+_ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*['\"]?([\w.-]+)")
+
+
+def _yaml_error(text: str, exc: yaml.YAMLError) -> tuple[int | None, str | None, str]:
+    """Line, enclosing question id and reason for a parse error."""
+    context = getattr(exc, "context_mark", None)
+    mark = context or getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    reason = " ".join(
+        part for part in (getattr(exc, "context", None), getattr(exc, "problem", None)) if part
+    )
+    qid = None
+    for raw in text.splitlines()[: line or 0]:
+        found = _ID_LINE.match(raw)
+        if found:
+            qid = found.group(1)
+    return line, qid, f"bad YAML: {reason or exc}"
 
 
 def _describe(exc: ValidationError) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,8 +57,10 @@ class RnnPrepApp(App[int]):
         start: StartRequest | None = None,
         store: Store | None = None,
         bank_dir: Path | None = None,
+        seed: int | None = None,
     ) -> None:
         super().__init__()
+        self.rng = random.Random(seed)
         self.lang: Lang = lang
         self.start = start
         self.bank_dir = bank_dir
@@ -126,14 +129,21 @@ class RnnPrepApp(App[int]):
             return
         limit = 50 if mode == "review" else count
         questions = plan(
-            self.bank, self.store, mode, topic=topic, count=limit, difficulty=difficulty, tags=tags
+            self.bank,
+            self.store,
+            mode,
+            topic=topic,
+            count=limit,
+            difficulty=difficulty,
+            tags=tags,
+            rng=self.rng,
         )
         if not questions:
             hint = "Nothing is due now; press p to practise anyway." if mode == "review" else ""
             self.notify(f"No questions match. {hint}".strip(), severity="warning")
             return
         session = QuizSession(
-            self.bank, self.store, questions, mode=mode, lang=self.lang, topic=topic
+            self.bank, self.store, questions, mode=mode, lang=self.lang, topic=topic, rng=self.rng
         )
         self.push_screen(QuizScreen(session))
 

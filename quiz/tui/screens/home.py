@@ -42,10 +42,6 @@ class HomeScreen(Screen):
                 yield Button("Practice [p]", id="practice")
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one("#topics", DataTable)
-        table.add_columns("Topic", "Questions", "Seen", "Due", "Accuracy")
-
     def on_screen_resume(self) -> None:
         if self.app.bank is not None:
             self.refresh_progress()
@@ -54,6 +50,8 @@ class HomeScreen(Screen):
         """Re-read the store: counts change after every sitting."""
         rows = topic_progress(self.app.bank, self.app.store, self.app.lang)
         table = self.query_one("#topics", DataTable)
+        if not table.columns:
+            table.add_columns("Topic", "Questions", "Seen", "Due", "Accuracy")
         table.clear()
         for row in rows:
             accuracy = "—" if row.accuracy is None else f"{row.accuracy:.0%}"

@@ -51,10 +51,10 @@ class QuizScreen(Screen):
             yield Feedback(id="feedback", classes="panel")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.show_question()
+    async def on_mount(self) -> None:
+        await self.show_question()
 
-    def show_question(self) -> None:
+    async def show_question(self) -> None:
         posed = self.session.current()
         if posed is None:
             self.action_finish()
@@ -70,15 +70,13 @@ class QuizScreen(Screen):
         feedback = self.query_one(Feedback)
         feedback.display = False
         holder = self.query_one("#answer", VerticalScroll)
-        holder.remove_children()
+        holder.disabled = False
+        await holder.remove_children()
         widget = answer_widget(posed, self.session.lang)
-        holder.mount(widget)
-        self.call_after_refresh(self._focus_answer)
-
-    def _focus_answer(self) -> None:
-        holder = self.query_one("#answer")
-        focusable = [w for w in holder.query("*") if w.can_focus]
-        (focusable[0] if focusable else holder).focus()
+        await holder.mount(widget)
+        focusable = [w for w in (widget, *widget.query("*")) if w.can_focus]
+        if focusable:
+            focusable[0].focus()
 
     @on(AnswerGiven)
     def _answer_given(self, message: AnswerGiven) -> None:
@@ -101,16 +99,15 @@ class QuizScreen(Screen):
             self.session.override_rating(Rating(value))
             self.query_one(Feedback).show_answer(self.session.answered[-1], self.session.lang)
 
-    def action_next(self) -> None:
-        self.query_one("#answer").disabled = False
+    async def action_next(self) -> None:
         if self.session.next() is None:
             self.action_finish()
         else:
-            self.show_question()
+            await self.show_question()
 
-    def action_skip(self) -> None:
+    async def action_skip(self) -> None:
         if not self.query_one(Feedback).display:
-            self.action_next()
+            await self.action_next()
 
     def action_flag(self) -> None:
         self.session.flag("flagged in the app")

@@ -1,0 +1,36 @@
+"""Shared fixtures: every test gets its own data dir, so nothing touches the user's progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quiz.bank import Bank, load_bank
+from quiz.locations import HOME_ENV
+from quiz.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI_BANK = FIXTURES / "banks" / "mini"
+BROKEN_BANKS = FIXTURES / "banks" / "broken"
+
+
+@pytest.fixture(autouse=True)
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv(HOME_ENV, str(home))
+    return home
+
+
+@pytest.fixture
+def mini_bank() -> Bank:
+    bank = load_bank(MINI_BANK)
+    assert not bank.problems
+    return bank
+
+
+@pytest.fixture
+def store(data_home: Path) -> Store:
+    s = Store(data_home / "progress.sqlite3")
+    yield s
+    s.close()

@@ -1,0 +1,66 @@
+"""Bank validation: each class of mistake is reported with file, line and question id."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from quiz.bank import load_bank
+from tests.conftest import BROKEN_BANKS, MINI_BANK
+
+CASES = {
+    # case folder: (file, line, question id, words the message must contain)
+    "bad_yaml": ("bank.yaml", 14, "t.broken", "bad YAML"),
+    "unknown_type": ("bank.yaml", 12, "t.essay", "unknown type 'essay'"),
+    "missing_field": ("bank.yaml", 12, "t.no-explanation", "missing field `explanation`"),
+    "duplicate_id": ("b.yaml", 5, "t.good", "duplicate id: already used in a.yaml"),
+    "index_out_of_range": ("bank.yaml", 12, "t.out-of-range", "answer index 2 is out of range"),
+    "no_right_answer": ("bank.yaml", 12, "t.nothing-right", "no right answer"),
+    "unknown_generator": ("bank.yaml", 12, "t.no-such-generator", "unknown generator"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_broken_bank_is_located(case: str) -> None:
+    file, line, qid, words = CASES[case]
+    bank = load_bank(BROKEN_BANKS / case)
+    assert len(bank.problems) == 1, bank.problems
+    problem = bank.problems[0]
+    assert (problem.file.name, problem.line, problem.question_id) == (file, line, qid)
+    assert words in problem.message
+    assert f"{file}:{line} [{qid}]" in str(problem)
+
+
+def test_every_broken_fixture_has_a_case() -> None:
+    assert {p.name for p in BROKEN_BANKS.iterdir()} == set(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(set(CASES) - {"bad_yaml"}))
+def test_a_bad_question_leaves_the_rest_loaded(case: str) -> None:
+    bank = load_bank(BROKEN_BANKS / case)
+    assert "t.good" in bank.questions
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    shutil.copytree(MINI_BANK, tmp_path, dirs_exist_ok=True)
+    shutil.copy(BROKEN_BANKS / "bad_yaml" / "bank.yaml", tmp_path / "zz_broken.yaml")
+    bank = load_bank(tmp_path)
+    assert len(bank.questions) == len(load_bank(MINI_BANK).questions)
+    assert [p.file.name for p in bank.problems] == ["zz_broken.yaml"]
+
+
+def test_counts_and_selection(mini_bank) -> None:
+    counts = mini_bank.counts()
+    assert counts["topic"] == {"gates": 6, "counting": 6}
+    assert all(counts["type"][t] >= 1 for t in counts["type"])
+    assert {q.id for q in mini_bank.select(topic="gates", difficulty=[3])} == {"gates.why-cell"}
+    assert [q.id for q in mini_bank.select(tags=["pytorch"])] == ["gates.lstm-order"]
+
+
+def test_yaml_tags_that_build_objects_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "evil.yaml").write_text("topic: !!python/object/apply:os.system ['true']\n")
+    bank = load_bank(tmp_path)
+    assert not bank.questions
+    assert "bad YAML" in bank.problems[0].message

@@ -1,0 +1,40 @@
+"""What the screens look like, pinned as SVG snapshots (update with --snapshot-update)."""
+
+from __future__ import annotations
+
+from quiz.tui.app import RnnPrepApp, StartRequest
+from tests.conftest import MINI_BANK
+
+SIZE = (100, 32)
+
+
+async def loaded(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_home_screen(snap_compare) -> None:
+    assert snap_compare(RnnPrepApp(bank_dir=MINI_BANK), terminal_size=SIZE, run_before=loaded)
+
+
+def test_single_choice_question(snap_compare) -> None:
+    app = RnnPrepApp(
+        bank_dir=MINI_BANK, start=StartRequest("practice", topic="counting", count=1), seed=4
+    )
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
+
+
+def test_feedback_after_a_wrong_answer_in_chinese(snap_compare) -> None:
+    async def answer_wrong(pilot) -> None:
+        await loaded(pilot)
+        question = pilot.app.screen.session.current().question
+        assert question.id == "gates.lstm-order"
+        await pilot.press("1", "enter")
+        await pilot.pause()
+
+    app = RnnPrepApp(
+        bank_dir=MINI_BANK,
+        lang="zh-Hant",
+        start=StartRequest("practice", topic="gates", count=6, difficulty=[1], tags=["pytorch"]),
+    )
+    assert snap_compare(app, terminal_size=SIZE, run_before=answer_wrong)

@@ -1,0 +1,129 @@
+"""The real app under Pilot: a whole quiz with keys alone, then the store is read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quiz.store import Store
+from quiz.tui.app import RnnPrepApp, StartRequest
+from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.quiz import QuizScreen
+from quiz.tui.screens.summary import SummaryScreen
+from quiz.tui.widgets.feedback import Feedback
+from tests.conftest import BROKEN_BANKS, MINI_BANK
+from tests.tui_driver import answer
+
+SIZE = (100, 40)
+
+
+async def ready(app: RnnPrepApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_ten_question_quiz_with_keys_alone(data_home: Path) -> None:
+    app = RnnPrepApp(bank_dir=MINI_BANK, seed=3)
+    expected: dict[str, bool] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
+        for n in range(10):
+            posed = app.screen.session.current()
+            right = n % 3 != 1  # every third answer wrong, one of each verdict at least
+            await answer(pilot, posed, right)
+            feedback = app.screen.query_one(Feedback)
+            assert feedback.display, f"no feedback after {posed.question.id}"
+            shown = str(feedback.render())
+            assert ("✓ Right" in shown) == right, (posed.question.id, shown)
+            assert posed.question.explanation.en in shown
+            expected[posed.question.id] = right
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert f"{sum(expected.values())} of 10 right" in str(
+            app.screen.query_one("#summary").render()
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    store = Store(data_home / "progress.sqlite3")
+    recorded = {r.question_id: r.correct for r in store.reviews()}
+    assert recorded == expected
+    assert set(store.due_dates()) == set(expected)
+
+
+async def test_reopening_shows_progress_kept(data_home: Path) -> None:
+    app = RnnPrepApp(bank_dir=MINI_BANK, start=StartRequest("quiz", count=2), seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        for _ in range(2):
+            await answer(pilot, app.screen.session.current(), right=False)
+            await pilot.press("enter")
+            await pilot.pause()
+    reopened = RnnPrepApp(bank_dir=MINI_BANK)
+    async with reopened.run_test(size=SIZE) as pilot:
+        await ready(reopened, pilot)
+        due_line = str(reopened.screen.query_one("#due").render())
+        assert "2 of 12 questions seen" in due_line
+
+
+async def test_unreadable_number_is_refused_and_nothing_recorded(data_home: Path) -> None:
+    app = RnnPrepApp(bank_dir=MINI_BANK, start=StartRequest("practice", topic="counting", count=6))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        while app.screen.session.current().question.type != "numeric":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        await pilot.press(*"lots", "enter")
+        await pilot.pause()
+        assert "not a number" in str(app.screen.query_one("#number-error").render())
+        assert not app.screen.query_one(Feedback).display
+    assert Store(data_home / "progress.sqlite3").reviews() == []
+
+
+async def test_flag_and_end_early(data_home: Path) -> None:
+    app = RnnPrepApp(bank_dir=MINI_BANK, start=StartRequest("quiz", count=5), seed=2)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        flagged = app.screen.session.current().question.id
+        await pilot.press("ctrl+f", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+    assert [f.question_id for f in Store(data_home / "progress.sqlite3").flags()] == [flagged]
+
+
+async def test_bad_bank_file_warns_and_app_starts(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(MINI_BANK, tmp_path / "banks")
+    shutil.copy(BROKEN_BANKS / "unknown_type" / "bank.yaml", tmp_path / "banks" / "zz.yaml")
+    app = RnnPrepApp(bank_dir=tmp_path / "banks")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("zz.yaml" in m for m in messages), messages
+        assert app.bank is not None and len(app.bank.questions) == 13
+
+
+async def test_corrupt_store_is_reported(data_home: Path) -> None:
+    data_home.mkdir(parents=True)
+    (data_home / "progress.sqlite3").write_bytes(b"garbage" * 500)
+    app = RnnPrepApp(bank_dir=MINI_BANK)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(app, pilot)
+        messages = " ".join(n.message for n in app._notifications)
+        assert "progress.sqlite3.corrupt-" in messages
+
+
+async def test_theme_toggle_and_palette_commands(data_home: Path) -> None:
+    app = RnnPrepApp(bank_dir=MINI_BANK)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        before = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != before
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Start quiz", "Review due questions", "Practice"} <= set(titles)
