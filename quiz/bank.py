@@ -2,11 +2,15 @@
 
 A broken question never stops the app: it is left out and reported with file, line and id, and
 the rest of the bank loads. Parsing uses libyaml's safe loader when present (same rules as
-`yaml.safe_load`, several times faster); line numbers are looked up only when something is wrong.
+`yaml.safe_load`, several times faster) and the parsed data is cached as JSON keyed by the file's
+content, so an unchanged bank skips YAML entirely; every load still validates every question.
+Line numbers are looked up only when something is wrong.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -14,14 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
-from pydantic import TypeAdapter, ValidationError
 
-from quiz.locations import questions_dir
+from quiz.locations import cache_dir, questions_dir
 from quiz.questions import QUESTION_TYPES, Question, Topic
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_QUESTION = TypeAdapter(Question)
 
 
 def safe_load(text: str) -> Any:
@@ -83,18 +86,37 @@ class Bank:
 def load_bank(directory: Path | None = None) -> Bank:
     """Load every `*.yaml` bank in `directory` (default: the shipped banks)."""
     bank = Bank()
+    cache = cache_dir() / "banks"
     for path in sorted((directory or questions_dir()).glob("*.yaml")):
-        _load_file(path, bank)
+        _load_file(path, bank, cache)
     return bank
 
 
-def _load_file(path: Path, bank: Bank) -> None:
+def _parse_cached(raw: bytes, cache: Path) -> Any:
+    """YAML -> data, through a JSON copy named by the content's hash."""
+    cached = cache / f"{hashlib.blake2b(raw, digest_size=16).hexdigest()}.json"
+    try:
+        return msgspec.json.decode(cached.read_bytes())
+    except (OSError, msgspec.DecodeError):
+        pass
+    data = safe_load(raw.decode("utf-8"))
+    encoded = msgspec.json.encode(data)
+    if msgspec.json.decode(encoded) == data:  # dates and the like do not survive JSON: no cache
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(encoded)
+        tmp.replace(cached)
+    return data
+
+
+def _load_file(path: Path, bank: Bank, cache: Path) -> None:
     def problem(line: int | None, qid: str | None, message: str) -> None:
         bank.problems.append(BankProblem(path, line, qid, message))
 
     try:
-        text = path.read_text(encoding="utf-8")
-        data = safe_load(text)
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        data = _parse_cached(raw, cache)
     except (OSError, UnicodeDecodeError) as exc:
         problem(None, None, f"cannot read file: {exc}")
         return
@@ -107,26 +129,24 @@ def _load_file(path: Path, bank: Bank) -> None:
         problem(1, None, "a bank file needs `topic: {id, title}` and a `questions:` list")
         return
     try:
-        topic = Topic.model_validate(data.get("topic"))
-    except ValidationError as exc:
-        problem(lines.find(("topic",)), None, f"bad topic: {_describe(exc)}")
+        topic = msgspec.convert(data.get("topic"), Topic)
+    except msgspec.ValidationError as exc:
+        loc, message = _describe(exc)
+        problem(lines.find(("topic", *loc)), None, f"bad topic: {message}")
         return
     bank.topics[topic.id] = topic
 
     for index, raw in enumerate(data["questions"]):
         qid = raw.get("id") if isinstance(raw, dict) else None
         qid = qid if isinstance(qid, str) else None
-        try:
-            if not isinstance(raw, dict):
-                raise TypeError("each question must be a mapping")
-            question = _QUESTION.validate_python({**raw, "topic": topic.id})
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = ("questions", index, *[p for p in first["loc"] if p not in QUESTION_TYPES])
-            problem(lines.find(loc), qid, _describe(exc))
+        if not isinstance(raw, dict):
+            problem(lines.find(("questions", index)), qid, "each question must be a mapping")
             continue
-        except TypeError as exc:
-            problem(lines.find(("questions", index)), qid, str(exc))
+        try:
+            question = msgspec.convert({**raw, "topic": topic.id}, Question)
+        except msgspec.ValidationError as exc:
+            loc, message = _describe(exc)
+            problem(lines.find(("questions", index, *loc)), qid, message)
             continue
         if question.id in bank.questions:
             first_file = bank.files[question.id].name
@@ -159,25 +179,28 @@ def _yaml_error(text: str, exc: yaml.YAMLError) -> tuple[int | None, str | None,
     return line, qid, f"bad YAML: {reason or exc}"
 
 
-def _describe(exc: ValidationError) -> str:
-    """One readable sentence per pydantic error, naming the field."""
-    parts = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"] if p not in QUESTION_TYPES)
-        kind = err["type"]
-        if kind == "missing":
-            parts.append(f"missing field `{loc}`")
-        elif kind == "extra_forbidden":
-            parts.append(f"unknown field `{loc}`")
-        elif kind == "union_tag_invalid":
-            tag = err.get("ctx", {}).get("tag")
-            parts.append(f"unknown type {tag!r} (known: {', '.join(QUESTION_TYPES)})")
-        elif kind == "union_tag_not_found":
-            parts.append("missing field `type`")
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-            parts.append(f"`{loc}`: {msg}" if loc else msg)
-    return "; ".join(parts)
+_AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def _describe(exc: msgspec.ValidationError) -> tuple[tuple[Any, ...], str]:
+    """The path inside the question and a sentence naming the field, from msgspec's message."""
+    match = _AT.match(str(exc))
+    msg, path = match["msg"], match["path"] or ""
+    loc = tuple(int(i) if i else key for key, i in _PATH_PART.findall(path))
+    where = ".".join(str(p) for p in loc)
+    if loc == ("type",) and msg.startswith("Invalid value"):
+        tag = msg.removeprefix("Invalid value ")
+        return loc, f"unknown type {tag} (known: {', '.join(QUESTION_TYPES)})"
+    for prefix, sentence in (
+        ("Object missing required field ", "missing field "),
+        ("Object contains unknown field ", "unknown field "),
+    ):
+        if msg.startswith(prefix):
+            field = msg.removeprefix(prefix).strip("`")
+            full = f"{where}.{field}" if where else field
+            return loc, f"{sentence}`{full}`"
+    return loc, f"`{where}`: {msg}" if where else msg
 
 
 class _LineFinder:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_cache_path, user_data_path
 
 HOME_ENV = "RNNPREP_HOME"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +19,14 @@ def data_dir() -> Path:
     """The user's rnnprep folder, created on first use."""
     override = os.environ.get(HOME_ENV)
     path = Path(override).expanduser() if override else user_data_path("rnnprep", appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Derived files that may be deleted at any time (parsed banks)."""
+    override = os.environ.get(HOME_ENV)
+    path = Path(override) / "cache" if override else user_cache_path("rnnprep", appauthor=False)
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -13,7 +13,7 @@ from tests.conftest import BROKEN_BANKS, MINI_BANK
 CASES = {
     # case folder: (file, line, question id, words the message must contain)
     "bad_yaml": ("bank.yaml", 14, "t.broken", "bad YAML"),
-    "unknown_type": ("bank.yaml", 12, "t.essay", "unknown type 'essay'"),
+    "unknown_type": ("bank.yaml", 13, "t.essay", "unknown type 'essay'"),
     "missing_field": ("bank.yaml", 12, "t.no-explanation", "missing field `explanation`"),
     "duplicate_id": ("b.yaml", 5, "t.good", "duplicate id: already used in a.yaml"),
     "index_out_of_range": ("bank.yaml", 12, "t.out-of-range", "answer index 2 is out of range"),
@@ -64,3 +64,25 @@ def test_yaml_tags_that_build_objects_are_refused(tmp_path: Path) -> None:
     bank = load_bank(tmp_path)
     assert not bank.questions
     assert "bad YAML" in bank.problems[0].message
+
+
+def test_parse_cache_follows_edits(tmp_path: Path, data_home: Path) -> None:
+    bank_file = tmp_path / "gates.yaml"
+    shutil.copy(MINI_BANK / "gates.yaml", bank_file)
+    first = load_bank(tmp_path)
+    assert list((data_home / "cache" / "banks").glob("*.json"))
+    assert load_bank(tmp_path).questions == first.questions
+    bank_file.write_text(
+        bank_file.read_text().replace("PyTorch's LSTM gate order", "Gate order of nn.LSTM")
+    )
+    edited = load_bank(tmp_path).questions["gates.lstm-order"]
+    assert edited.prompt.en.startswith("Gate order of nn.LSTM")
+
+
+def test_values_json_cannot_carry_are_not_cached(tmp_path: Path, data_home: Path) -> None:
+    text = (BROKEN_BANKS / "duplicate_id" / "a.yaml").read_text()
+    (tmp_path / "dated.yaml").write_text(text.replace("source: s", "source: 2024-01-01"))
+    cold, warm = load_bank(tmp_path), load_bank(tmp_path)
+    assert [p.message for p in cold.problems] == [p.message for p in warm.problems]
+    assert "`source`" in cold.problems[0].message
+    assert not list((data_home / "cache" / "banks").glob("*.json"))

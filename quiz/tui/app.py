@@ -15,7 +15,6 @@ from textual.screen import Screen
 from quiz.bank import Bank, load_bank
 from quiz.i18n import Lang
 from quiz.locations import db_path
-from quiz.session import QuizSession, plan
 from quiz.store import Store
 from quiz.tui.messages import BankLoaded, StartQuiz
 
@@ -103,8 +102,8 @@ class RnnPrepApp(App[int]):
         from quiz.tui.screens.home import HomeScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, HomeScreen):
-                screen.refresh_progress()
+            if isinstance(screen, HomeScreen) and screen.is_mounted:
+                screen.refresh_progress()  # else its on_mount will
         if self.start is not None:
             request, self.start = self.start, None
             self.begin(request.mode, request.topic, request.count, request.difficulty, request.tags)
@@ -122,6 +121,7 @@ class RnnPrepApp(App[int]):
         tags: list[str] | None = None,
     ) -> None:
         """Plan a sitting and open the quiz screen, or say why there is nothing to ask."""
+        from quiz.session import QuizSession, plan
         from quiz.tui.screens.quiz import QuizScreen
 
         if self.bank is None:

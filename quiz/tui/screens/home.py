@@ -42,6 +42,10 @@ class HomeScreen(Screen):
                 yield Button("Practice [p]", id="practice")
         yield Footer()
 
+    def on_mount(self) -> None:
+        if self.app.bank is not None:  # the bank won the race with compose
+            self.refresh_progress()
+
     def on_screen_resume(self) -> None:
         if self.app.bank is not None:
             self.refresh_progress()
@@ -50,9 +54,8 @@ class HomeScreen(Screen):
         """Re-read the store: counts change after every sitting."""
         rows = topic_progress(self.app.bank, self.app.store, self.app.lang)
         table = self.query_one("#topics", DataTable)
-        if not table.columns:
-            table.add_columns("Topic", "Questions", "Seen", "Due", "Accuracy")
-        table.clear()
+        table.clear(columns=True)
+        table.add_columns("Topic", "Questions", "Seen", "Due", "Accuracy")
         for row in rows:
             accuracy = "—" if row.accuracy is None else f"{row.accuracy:.0%}"
             table.add_row(row.title, row.total, row.seen, row.due, accuracy, key=row.topic)
