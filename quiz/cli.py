@@ -65,6 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_selection(practice)
 
+    mock = sub.add_parser("mock", help="sit a timed mock interview and get a report")
+    mock.add_argument("--minutes", type=int, choices=(30, 45), default=30)
+    mock.add_argument("--level", choices=("junior", "senior"), default="junior")
+    mock.add_argument("--script", help="a script id from data/interviews (default: chosen for you)")
+    mock.add_argument(
+        "--report", type=Path, metavar="PATH", help="where to save the Markdown report"
+    )
+    stats = sub.add_parser("stats", help="progress: mastery, history, forecast")
+    stats.add_argument("--json", action="store_true", help="print the numbers as one JSON object")
+
     bank = sub.add_parser("bank", help="question bank tools")
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="BANK_COMMAND", required=True)
     check = bank_sub.add_parser(
@@ -127,6 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "bank":
         return bank_check(args.dir, args.json) if args.bank_command == "check" else bank_flagged()
+    if args.command == "stats" and args.json:
+        from quiz.stats import stats_json
+
+        print(json.dumps(stats_json(), ensure_ascii=False, indent=2))
+        return 0
     if args.command == "grade":
         from exercises.cli import main as grade_main
 
@@ -143,7 +158,12 @@ def run_app(args: argparse.Namespace) -> int:
     from quiz.tui.app import RnnPrepApp, StartRequest
 
     start = None
-    if args.command in ("quiz", "review", "practice"):
+    if args.command == "mock":
+        options = {"minutes": args.minutes, "level": args.level, "script": args.script}
+        start = StartRequest("mock", options={**options, "report_path": args.report})
+    elif args.command == "stats":
+        start = StartRequest("stats")
+    elif args.command in ("quiz", "review", "practice"):
         start = StartRequest(
             mode=args.command,
             topic=getattr(args, "topic", None),

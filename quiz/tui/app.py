@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -16,20 +18,35 @@ from quiz.bank import Bank, load_bank
 from quiz.i18n import Lang
 from quiz.locations import db_path
 from quiz.store import Store
-from quiz.tui.messages import BankLoaded, StartQuiz
+from quiz.tui.messages import BankLoaded, OpenScreen, StartQuiz
 
 STYLES = Path(__file__).parent / "styles"
 
 
 @dataclass(frozen=True)
 class StartRequest:
-    """What the command line asked the app to open straight into."""
+    """What the command line asked the app to open straight into.
+
+    `mode` is a quiz mode (quiz, review, practice) or a screen name (see SCREENS);
+    `options` are passed to that screen's constructor.
+    """
 
     mode: str
     topic: str | None = None
     count: int = 10
     difficulty: list[int] | None = None
     tags: list[str] | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+QUIZ_MODES = ("quiz", "review", "practice")
+# Screens opened by name from the home keys, the command palette and the command line;
+# imported on first use so start-up pays only for the home screen.
+SCREEN_CLASSES = {
+    "exercises": ("quiz.tui.screens.exercises", "ExercisesScreen"),
+    "mock": ("quiz.tui.screens.mock", "MockScreen"),
+    "stats": ("quiz.tui.screens.stats", "StatsScreen"),
+}
 
 
 class RnnPrepApp(App[int]):
@@ -106,7 +123,24 @@ class RnnPrepApp(App[int]):
                 screen.refresh_progress()  # else its on_mount will
         if self.start is not None:
             request, self.start = self.start, None
-            self.begin(request.mode, request.topic, request.count, request.difficulty, request.tags)
+            if request.mode in QUIZ_MODES:
+                self.begin(
+                    request.mode, request.topic, request.count, request.difficulty, request.tags
+                )
+            else:
+                self.open_screen(request.mode, **request.options)
+
+    @on(OpenScreen)
+    def _open_screen(self, message: OpenScreen) -> None:
+        self.open_screen(message.name)
+
+    def open_screen(self, name: str, **options: Any) -> None:
+        """Push one of SCREEN_CLASSES, built with `options`."""
+        if self.bank is None:
+            self.notify("Questions are still loading…")
+            return
+        module, cls = SCREEN_CLASSES[name]
+        self.push_screen(getattr(importlib.import_module(module), cls)(**options))
 
     @on(StartQuiz)
     def _start_quiz(self, message: StartQuiz) -> None:
@@ -160,5 +194,14 @@ class RnnPrepApp(App[int]):
         )
         yield SystemCommand(
             "Practice", "Any questions; the schedule is left alone", lambda: self.begin("practice")
+        )
+        yield SystemCommand(
+            "Exercises", "Implement cells and grade them", lambda: self.open_screen("exercises")
+        )
+        yield SystemCommand(
+            "Mock interview", "A timed interview with a report", lambda: self.open_screen("mock")
+        )
+        yield SystemCommand(
+            "Stats", "Mastery, history, forecast", lambda: self.open_screen("stats")
         )
         yield SystemCommand("Toggle light/dark theme", "", self.action_toggle_dark)

@@ -30,3 +30,10 @@ class StartQuiz(Message):
 
     mode: str
     topic: str | None = None
+
+
+@dataclass
+class OpenScreen(Message):
+    """Open a named screen (exercises, mock, stats)."""
+
+    name: str

@@ -10,8 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from quiz.progress import topic_progress
-from quiz.tui.app import STYLES
-from quiz.tui.messages import StartQuiz
+from quiz.tui.app import QUIZ_MODES, STYLES
+from quiz.tui.messages import OpenScreen, StartQuiz
 
 
 class HomeScreen(Screen):
@@ -22,6 +22,9 @@ class HomeScreen(Screen):
         Binding(
             "p", "start('practice')", "Practice", id="home.practice", tooltip="Schedule untouched"
         ),
+        Binding("e", "open('exercises')", "Exercises", id="home.exercises", tooltip="Coding"),
+        Binding("m", "open('mock')", "Mock", id="home.mock", tooltip="Timed mock interview"),
+        Binding("s", "open('stats')", "Stats", id="home.stats", tooltip="Progress and history"),
         Binding(
             "enter",
             "topic_quiz",
@@ -40,6 +43,9 @@ class HomeScreen(Screen):
                 yield Button("Quiz [q]", id="quiz", variant="primary")
                 yield Button("Review [r]", id="review")
                 yield Button("Practice [p]", id="practice")
+                yield Button("Exercises [e]", id="exercises")
+                yield Button("Mock interview [m]", id="mock")
+                yield Button("Stats [s]", id="stats")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -68,6 +74,9 @@ class HomeScreen(Screen):
     def action_start(self, mode: str) -> None:
         self.post_message(StartQuiz(mode))
 
+    def action_open(self, name: str) -> None:
+        self.post_message(OpenScreen(name))
+
     def action_topic_quiz(self) -> None:
         table = self.query_one("#topics", DataTable)
         if table.row_count:
@@ -80,4 +89,5 @@ class HomeScreen(Screen):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.post_message(StartQuiz(event.button.id or "quiz"))
+        name = event.button.id or "quiz"
+        self.post_message(StartQuiz(name) if name in QUIZ_MODES else OpenScreen(name))
