@@ -113,6 +113,19 @@ class ExerciseStatus:
     last_diagnosis: str | None
 
 
+@dataclass(frozen=True)
+class Interview:
+    """One mock interview; `score` (0-1) and `report_path` are set when it ends."""
+
+    id: int
+    script: str
+    level: str
+    started_at: datetime
+    ended_at: datetime | None
+    score: float | None
+    report_path: str | None
+
+
 class Store:
     """The progress database. Open one per process; every method commits before it returns."""
 
@@ -340,3 +353,37 @@ class Store:
             )
             for name, passed, at, diag, n in rows
         }
+
+    # mock interviews ------------------------------------------------------------------------
+
+    def start_interview(self, script: str, level: str) -> int:
+        cur = self._conn.execute(
+            "INSERT INTO interviews (script, level, started_at) VALUES (?, ?, ?)",
+            (script, level, now_utc().isoformat()),
+        )
+        return int(cur.lastrowid)
+
+    def finish_interview(self, interview_id: int, score: float, report_path: str | None) -> None:
+        self._conn.execute(
+            "UPDATE interviews SET ended_at = ?, score = ?, report_path = ? WHERE id = ?",
+            (now_utc().isoformat(), score, report_path, interview_id),
+        )
+
+    def interviews(self) -> list[Interview]:
+        """Every interview, oldest first; unfinished ones have no score."""
+        rows = self._conn.execute(
+            "SELECT id, script, level, started_at, ended_at, score, report_path FROM interviews"
+            " ORDER BY id"
+        )
+        return [
+            Interview(
+                i,
+                script,
+                level,
+                datetime.fromisoformat(start),
+                datetime.fromisoformat(end) if end else None,
+                score,
+                path,
+            )
+            for i, script, level, start, end, score, path in rows
+        ]

@@ -118,3 +118,13 @@ def test_flags(store: Store) -> None:
     assert [(f.question_id, f.note) for f in store.flags()] == [
         ("gates.lstm-order", "choice 3 reads oddly")
     ]
+
+
+def test_interviews_are_kept_with_their_scores(store: Store) -> None:
+    first = store.start_interview("lstm-junior", "junior")
+    store.start_interview("gru-senior", "senior")
+    store.finish_interview(first, 0.75, "/tmp/report.md")
+    done, open_one = store.interviews()
+    assert (done.script, done.score, done.report_path) == ("lstm-junior", 0.75, "/tmp/report.md")
+    assert done.ended_at is not None and done.ended_at >= done.started_at
+    assert (open_one.level, open_one.score, open_one.ended_at) == ("senior", None, None)
