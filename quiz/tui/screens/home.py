@@ -38,7 +38,9 @@ class HomeScreen(Screen):
         yield Header()
         with Vertical(id="home"):
             yield Static("Loading questions…", id="due")
-            yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
+            table = DataTable(id="topics", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Topic", "Questions", "Seen", "Due", "Accuracy")
+            yield table
             with Horizontal(id="actions"):
                 yield Button("Quiz [q]", id="quiz", variant="primary")
                 yield Button("Review [r]", id="review")
@@ -60,8 +62,7 @@ class HomeScreen(Screen):
         """Re-read the store: counts change after every sitting."""
         rows = topic_progress(self.app.bank, self.app.store, self.app.lang)
         table = self.query_one("#topics", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Topic", "Questions", "Seen", "Due", "Accuracy")
+        table.clear()
         for row in rows:
             accuracy = "—" if row.accuracy is None else f"{row.accuracy:.0%}"
             table.add_row(row.title, row.total, row.seen, row.due, accuracy, key=row.topic)
