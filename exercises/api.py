@@ -1,0 +1,181 @@
+"""The grader as plain Python, for the TUI and the CLI: functions that return data and never print.
+
+    >>> from exercises import api
+    >>> result = api.grade("lstm_cell")           # one-off: starts and ends a child process
+    >>> with api.Grader() as grader:              # warm: one child, re-grades in milliseconds
+    ...     grader.grade("lstm_cell")
+
+Errors: UsageError (unknown exercise, missing file, no CUDA), GraderError (the grader broke).
+Nothing here imports torch; only the child process does.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from exercises import catalogue, report, workspace
+from exercises.errors import UsageError
+from exercises.results import GradeResult
+from exercises.runner import DEFAULT_TIMEOUT, Job, Worker
+from exercises.workspace import Hint, hints_shown, learner_file, next_hint, reset
+from quiz.locations import db_path
+from quiz.store import Store
+
+__all__ = [
+    "ExerciseInfo",
+    "GradeResult",
+    "Grader",
+    "Hint",
+    "grade",
+    "grade_all",
+    "hints_shown",
+    "learner_file",
+    "list_exercises",
+    "next_hint",
+    "reset",
+]
+
+DEVICES = ("cpu", "cuda", "auto")
+
+
+@dataclass(frozen=True)
+class ExerciseInfo:
+    """One catalogue entry and where the learner stands on it."""
+
+    name: str
+    title: str
+    topic: str
+    difficulty: int
+    status: str  # "not started", "failing" or "passing"
+    attempts: int
+    last_attempt: datetime | None
+    last_diagnosis: str | None
+    file: Path
+
+
+def list_exercises() -> list[ExerciseInfo]:
+    """Every exercise with the learner's standing, from the progress store."""
+    store = Store(db_path())
+    try:
+        standing = store.exercise_status()
+    finally:
+        store.close()
+    infos = []
+    for exercise in catalogue.load_all():
+        seen = standing.get(exercise.name)
+        infos.append(
+            ExerciseInfo(
+                name=exercise.name,
+                title=exercise.spec.title,
+                topic=exercise.spec.topic,
+                difficulty=exercise.spec.difficulty,
+                status=seen.status if seen else "not started",
+                attempts=seen.attempts if seen else 0,
+                last_attempt=seen.last_attempt if seen else None,
+                last_diagnosis=seen.last_diagnosis if seen else None,
+                file=workspace.learner_path(exercise.name),
+            )
+        )
+    return infos
+
+
+def new_seed() -> int:
+    return secrets.randbelow(100_000)
+
+
+class Grader:
+    """Grades through one child process kept warm between requests (a fresh one after a crash).
+
+    One grading at a time: from several threads, serialise the calls or give each its own Grader.
+    Pass `worker` to reuse one already started (the CLI starts it before importing this module).
+    """
+
+    def __init__(self, worker: Worker | None = None) -> None:
+        self._worker = worker or Worker()
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the child now (it takes torch's import time) instead of at the first grade."""
+        self._worker.start()
+
+    def close(self) -> None:
+        self._worker.close()
+
+    def grade(
+        self,
+        name: str,
+        file: str | Path | None = None,
+        device: str = "cpu",
+        seed: int | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        record: bool = True,
+    ) -> GradeResult:
+        """Grade `file` (default: the learner's file, created from the starter if missing).
+
+        `record` adds the attempt to the progress store.
+        """
+        if device not in DEVICES:
+            raise UsageError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
+        if timeout <= 0:
+            raise UsageError("the time limit must be positive")
+        if seed is not None and not 0 <= seed < 2**32:
+            raise UsageError("the seed must be a whole number from 0 to 2**32 - 1")
+        catalogue.check_name(name)
+        path = Path(file).expanduser() if file is not None else learner_file(name)
+        if not path.is_file():
+            raise UsageError(f"There is no file {path}.")
+        seed = new_seed() if seed is None else seed
+        job = Job(catalogue.load(name), path.resolve(), device, seed, timeout)
+        result = self._worker.grade(job)
+        result.replay = report.replay_command(
+            name, seed=seed, device=device, file=None if file is None else path
+        )
+        if record:
+            store = Store(db_path())
+            try:
+                store.record_exercise_attempt(
+                    name,
+                    passed=result.passed,
+                    diagnosis=result.diagnosis.id if result.diagnosis else None,
+                    device=result.device,
+                    seed=seed,
+                )
+            finally:
+                store.close()
+        return result
+
+
+def grade(
+    name: str,
+    file: str | Path | None = None,
+    device: str = "cpu",
+    seed: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    record: bool = True,
+) -> GradeResult:
+    """Grade one exercise in a fresh child process; see Grader.grade."""
+    with Grader() as grader:
+        return grader.grade(name, file, device, seed, timeout, record)
+
+
+def grade_all(
+    device: str = "cpu",
+    seed: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    record: bool = True,
+) -> list[GradeResult]:
+    """Grade the learner's file of every exercise, in one child process, one seed for all."""
+    seed = new_seed() if seed is None else seed
+    with Grader() as grader:
+        return [grader.grade(n, None, device, seed, timeout, record) for n in catalogue.names()]

@@ -1,0 +1,356 @@
+"""Command line of the exercise grader: `grade ...` (= `rnnprep grade ...`), `rnnprep exercise ...`.
+
+Exit codes: 0 passed; 1 failed (for any reason inside the learner's code: wrong values, crash,
+timeout, ...); 2 usage error (unknown exercise, missing file, no CUDA, bad option); 3 the grader
+itself failed (a broken exercise or a child that cannot start), which is never the learner's fault.
+
+Start-up is the child's `import torch`, so main() spawns the child first and imports the rest
+(msgspec, the store, ...) while torch loads; hence the imports inside functions below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from exercises.errors import GraderError, UsageError
+from exercises.runner import DEFAULT_TIMEOUT, Worker
+
+if TYPE_CHECKING:
+    from exercises.api import Grader
+    from exercises.results import GradeResult
+
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_GRADER = 0, 1, 2, 3
+EXERCISE_PROG = "rnnprep exercise"
+
+GRADE_EPILOG = """\
+examples:
+  grade exercise lstm_cell                 grade your file (created from the starter if new)
+  grade exercise lstm_cell --seed 4242     the same random inputs as an earlier run
+  grade exercise gru_cell --watch          re-grade on every save; Ctrl-C stops
+  grade exercise --all --json              every exercise, one JSON object per line
+
+--json prints one object per graded exercise, on one line each:
+  {"exercise", "passed", "device", "seed", "checks": [{"name", "passed", "message"}],
+   "diagnosis": null or {"id", "message"}}
+exit codes: 0 passed, 1 failed, 2 usage error, 3 grader error (not your code)
+"""
+
+
+def _grade_parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Grade your hand-written recurrent cells against PyTorch's own.",
+        epilog=GRADE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ex = commands.add_parser(
+        "exercise",
+        help="grade an exercise",
+        description="Run your function and PyTorch's on the same random inputs and compare"
+        " shapes, dtypes, values (float64 and float32), gradients, and that inputs stay"
+        " unchanged. A wrong answer is matched against known mistakes and named.",
+        epilog=GRADE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ex.add_argument("name", nargs="?", help="exercise name, e.g. lstm_cell")
+    ex.add_argument("--all", action="store_true", help="grade every exercise (your files)")
+    ex.add_argument(
+        "--file", type=Path, help="grade this file instead of your workspace copy of NAME"
+    )
+    ex.add_argument(
+        "--device",
+        choices=("cpu", "cuda", "auto"),
+        default="cpu",
+        help="where learner and reference run; auto = cuda when available (default: cpu)",
+    )
+    ex.add_argument("--seed", type=int, help="seed of the random inputs (default: a new one)")
+    ex.add_argument("--json", action="store_true", help="machine-readable output (see below)")
+    ex.add_argument("--watch", action="store_true", help="re-grade whenever the file is saved")
+    ex.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"seconds your code may run per grading (default: {DEFAULT_TIMEOUT:g})",
+    )
+    ex.add_argument(
+        "--check-catalogue",
+        action="store_true",
+        help="developer check: every exercise's starter, solution and mistake fixtures"
+        " get the verdict they should",
+    )
+    return parser
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace | int:
+    """Parsed arguments, or the exit code argparse chose (--help: 0, a bad option: 2)."""
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+
+
+def main(argv: list[str] | None = None, prog: str = "grade") -> int:
+    """The `grade` console script; `rnnprep grade ARGS` calls main(ARGS, prog="rnnprep grade")."""
+    parser = _grade_parser(prog)
+    args = _parse(parser, argv)
+    if isinstance(args, int):
+        return args
+    args.prog = prog
+    if args.check_catalogue:
+        args.all = True
+    if bool(args.name) == args.all:
+        return _complain(prog, "give an exercise NAME or --all (not both)", EXIT_USAGE)
+    if args.all and (args.watch or args.file):
+        return _complain(
+            prog, "--all grades your workspace files; no --file or --watch", EXIT_USAGE
+        )
+    worker = Worker()
+    worker.start()  # torch loads in the child while this process does the rest
+    try:
+        if args.check_catalogue:
+            return _check_catalogue(args, worker)
+        if args.all:
+            return _grade_all(args, worker)
+        if args.watch:
+            return _watch(args, worker)
+        return _grade_one(args, worker)
+    except UsageError as exc:
+        return _complain(prog, str(exc), EXIT_USAGE)
+    except GraderError as exc:
+        return _complain(prog, str(exc), EXIT_GRADER)
+    except KeyboardInterrupt:
+        return _complain(prog, "interrupted", 130)
+    finally:
+        worker.close()
+
+
+def _complain(prog: str, message: str, code: int) -> int:
+    print(f"{prog}: {message}", file=sys.stderr, flush=True)
+    return code
+
+
+def _show(result: GradeResult, as_json: bool) -> None:
+    from exercises import report
+
+    if as_json:
+        print(report.as_json(result), flush=True)
+    else:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        print(report.human(result, color=color), flush=True)
+
+
+def _learner_file(name: str, as_json: bool) -> Path:
+    """The learner's workspace file, announcing it when it is created from the starter."""
+    from exercises import catalogue, workspace
+
+    catalogue.check_name(name)
+    path, created = workspace.ensure_learner_file(name)
+    if created:
+        print(
+            f"Created your file from the starter: {path}",
+            file=sys.stderr if as_json else sys.stdout,
+        )
+    return path
+
+
+def _grader(worker: Worker) -> Grader:
+    from exercises.api import Grader
+
+    return Grader(worker)
+
+
+def _grade_one(args: argparse.Namespace, worker: Worker) -> int:
+    if args.file is None:
+        _learner_file(args.name, args.json)
+    result = _grader(worker).grade(args.name, args.file, args.device, args.seed, args.timeout)
+    _show(result, args.json)
+    return EXIT_PASSED if result.passed else EXIT_FAILED
+
+
+def _grade_all(args: argparse.Namespace, worker: Worker) -> int:
+    from exercises import catalogue
+    from exercises.api import new_seed
+
+    grader = _grader(worker)
+    seed = new_seed() if args.seed is None else args.seed
+    passed = 0
+    names = catalogue.names()
+    for name in names:
+        _learner_file(name, args.json)
+        result = grader.grade(name, None, args.device, seed, args.timeout)
+        passed += result.passed
+        _show(result, args.json)
+        if not args.json:
+            print()
+    if not args.json:
+        print(f"{passed}/{len(names)} exercises pass.")
+    return EXIT_PASSED if passed == len(names) else EXIT_FAILED
+
+
+def _watch(args: argparse.Namespace, worker: Worker) -> int:
+    import watchfiles
+
+    from exercises.api import new_seed
+
+    path = (args.file or _learner_file(args.name, args.json)).resolve()
+    if not path.is_file():
+        raise UsageError(f"There is no file {path}.")
+    grader = _grader(worker)
+    seed = new_seed() if args.seed is None else args.seed
+
+    def once() -> None:
+        if not args.json:
+            print(f"--- {time.strftime('%H:%M:%S')} grading {path.name}", flush=True)
+        try:
+            _show(grader.grade(args.name, path, args.device, seed, args.timeout), args.json)
+        except UsageError as exc:  # e.g. the file vanished mid-save; wait for the next one
+            _complain(args.prog, str(exc), EXIT_USAGE)
+
+    def is_ours(_: watchfiles.Change, changed: str) -> bool:
+        return os.path.realpath(changed) == str(path)
+
+    try:
+        once()
+        print(f"Watching {path}: save to re-grade, Ctrl-C to stop.", file=sys.stderr, flush=True)
+        for _ in watchfiles.watch(path.parent, watch_filter=is_ours, raise_interrupt=True):
+            once()
+    except KeyboardInterrupt:
+        print("Stopped watching.", file=sys.stderr)
+    return EXIT_PASSED
+
+
+def _check_catalogue(args: argparse.Namespace, worker: Worker) -> int:
+    import json
+
+    from exercises import devcheck
+    from exercises.api import new_seed
+
+    seed = new_seed() if args.seed is None else args.seed
+    outcomes = devcheck.run(_grader(worker), seed, args.timeout)
+    for o in outcomes:
+        if args.json:
+            print(json.dumps(o.as_json()))
+        else:
+            mark = "ok  " if o.ok else "FAIL"
+            detail = "" if o.ok else f"  (got {o.got or 'nothing'}: {o.message})"
+            print(f"{mark} {o.exercise:<10} {o.file.name:<40} expects {o.expected}{detail}")
+    bad = sum(not o.ok for o in outcomes)
+    if not args.json:
+        print(f"{len(outcomes) - bad}/{len(outcomes)} as expected (seed {seed}).")
+    return EXIT_PASSED if bad == 0 else EXIT_FAILED
+
+
+# -- rnnprep exercise ... ---------------------------------------------------------------------
+
+
+def _exercise_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=EXERCISE_PROG,
+        description="Your coding exercises: write RNN, LSTM and GRU cells by hand;"
+        " `grade exercise NAME` checks them against PyTorch.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("list", help="every exercise: not started / failing / passing")
+    hint = commands.add_parser("hint", help="the next hint (gentle first, explicit last)")
+    hint.add_argument("name")
+    show = commands.add_parser("show", help="the task (README) and where your file is")
+    show.add_argument("name")
+    reset = commands.add_parser("reset", help="put the starter back in place of your file")
+    reset.add_argument("name")
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def exercise_main(argv: list[str]) -> int:
+    """`rnnprep exercise ARGS`: list, hint, show, reset."""
+    args = _parse(_exercise_parser(), argv)
+    if isinstance(args, int):
+        return args
+    commands = {"list": _list, "hint": _hint, "show": _show_task, "reset": _reset}
+    try:
+        return commands[args.command](args)
+    except UsageError as exc:
+        return _complain(EXERCISE_PROG, str(exc), EXIT_USAGE)
+    except GraderError as exc:
+        return _complain(EXERCISE_PROG, str(exc), EXIT_GRADER)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from exercises.api import list_exercises
+
+    rows = [("exercise", "title", "level", "status", "tries", "last attempt", "last diagnosis")]
+    for info in list_exercises():
+        when = (
+            info.last_attempt.astimezone().strftime("%Y-%m-%d %H:%M") if info.last_attempt else "-"
+        )
+        level = "★" * info.difficulty + "☆" * (3 - info.difficulty)
+        rows.append(
+            (
+                info.name,
+                info.title,
+                level,
+                info.status,
+                str(info.attempts),
+                when,
+                info.last_diagnosis or "-",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _hint(args: argparse.Namespace) -> int:
+    from exercises.workspace import next_hint
+
+    hint = next_hint(args.name)
+    print(f"Hint {hint.number}/{hint.total} for {args.name}:")
+    print(hint.text)
+    if hint.last:
+        print("(That is the last hint; the README has the full equations.)")
+    return 0
+
+
+def _show_task(args: argparse.Namespace) -> int:
+    from exercises import catalogue
+
+    exercise = catalogue.load(args.name)
+    path = _learner_file(args.name, as_json=False)
+    print(exercise.readme.read_text(encoding="utf-8").rstrip())
+    print()
+    print(f"Your file: {path}")
+    print(f"Grade it:  grade exercise {args.name}")
+    return 0
+
+
+def _reset(args: argparse.Namespace) -> int:
+    from exercises import catalogue, workspace
+
+    catalogue.check_name(args.name)
+    path = workspace.learner_path(args.name)
+    if path.exists() and not args.yes:
+        if not sys.stdin.isatty():
+            return _complain(
+                EXERCISE_PROG,
+                f"not resetting {path} without confirmation; run it in a terminal to be asked,"
+                " or add --yes.",
+                EXIT_USAGE,
+            )
+        try:
+            answer = input(f"Replace {path} with the starter? Your code in it will be lost. [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Kept your file.")
+            return 0
+    workspace.reset(args.name)
+    print(f"{path} now holds the starter again.")
+    return 0

@@ -1,0 +1,168 @@
+"""Loading the learner's file and running its code, with failures told in the learner's terms.
+
+Child side. Everything the learner's code does runs inside `Guard.active()`, and any exception it
+raises, SystemExit included, is caught and described by the line of the learner's file it came
+from, never by a traceback through the grader.
+"""
+
+from __future__ import annotations
+
+import difflib
+import errno
+import linecache
+import sys
+import traceback
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import torch
+
+from exercises.guard import ForbiddenAPIUsed, Guard
+
+T = TypeVar("T")
+
+FORBIDDEN_ADVICE = (
+    "The exercise is to build the cell from matrix products and activations (x @ w.T or"
+    " F.linear, torch.sigmoid, torch.tanh). Ready-made recurrent cells (nn.RNNCell/LSTMCell/"
+    "GRUCell, nn.RNN/LSTM/GRU, torch.*_cell, torch._VF) and the grader's `reference` package are"
+    " off limits."
+)
+
+
+class Failure(Exception):
+    """A verdict reached while loading or running learner code: a diagnosis id and a message."""
+
+    def __init__(self, diagnosis: str, message: str) -> None:
+        super().__init__(message)
+        self.diagnosis = diagnosis
+        self.message = message
+
+
+@dataclass
+class Outcome:
+    """One call of the learner's function: what it returned or raised, which inputs it changed."""
+
+    value: Any = None
+    error: BaseException | None = None
+    mutated: tuple[str, ...] = ()
+
+
+def run(thunk: Callable[[], T], guard: Guard) -> tuple[T | None, BaseException | None]:
+    """Run learner code under the guard; return (result, None) or (None, the exception)."""
+    stdout, stderr = sys.stdout, sys.stderr
+    grad_mode, default_dtype = torch.is_grad_enabled(), torch.get_default_dtype()
+    try:
+        with guard.active():
+            return thunk(), None
+    except BaseException as exc:  # the learner's code may raise anything, SystemExit included
+        return None, exc
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+        torch.set_grad_enabled(grad_mode)
+        torch.set_default_dtype(default_dtype)
+
+
+def call(fn: Callable[..., Any], inputs: dict[str, Any], guard: Guard) -> Outcome:
+    """Call `fn` positionally on copies of `inputs` and note which copies it modified."""
+    given = {k: None if v is None else v.clone() for k, v in inputs.items()}
+    value, error = run(lambda: fn(*given.values()), guard)
+    mutated = tuple(k for k, v in inputs.items() if v is not None and not _same(given[k], v))
+    return Outcome(value, error, mutated)
+
+
+def _same(a: torch.Tensor, b: torch.Tensor) -> bool:
+    return a.dtype == b.dtype and a.shape == b.shape and torch.equal(a, b)
+
+
+def load(path: Path, function: str, guard: Guard) -> Callable[..., Any]:
+    """Execute the learner's file as a fresh module and return its `function`."""
+    try:
+        source = path.read_bytes()
+    except OSError as exc:
+        raise Failure("crash", f"cannot read {path}: {exc.strerror}") from None
+    try:
+        code = compile(source, str(path), "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise Failure("syntax_error", _syntax_message(exc)) from None
+    except ValueError as exc:  # e.g. a NUL byte in the file
+        raise Failure("syntax_error", f"Python cannot read your file: {exc}") from None
+    linecache.checkcache(str(path))
+    module = types.ModuleType(f"learner_{function}")
+    module.__file__ = str(path)
+    sys.modules[module.__name__] = module  # dataclasses and typing look the module up there
+    _, error = run(lambda: exec(code, module.__dict__), guard)
+    if guard.used:
+        raise Failure("forbidden_api", f"Your file uses {guard.used[0]}. {FORBIDDEN_ADVICE}")
+    if error is not None:
+        diagnosis, message = describe(error, path)
+        raise Failure(diagnosis, f"Your file fails while loading: {message}")
+    fn = vars(module).get(function)
+    if not callable(fn):
+        raise Failure("missing_function", _missing_message(module, function))
+    return fn
+
+
+def describe(exc: BaseException, path: Path) -> tuple[str, str]:
+    """A diagnosis id and a plain message for an exception raised by learner code."""
+    where = learner_line(exc, path)
+    if isinstance(exc, ForbiddenAPIUsed):
+        return "forbidden_api", f"{exc}{where}. {FORBIDDEN_ADVICE}"
+    if isinstance(exc, NotImplementedError):
+        return "not_implemented", f"it raises NotImplementedError{where}"
+    if isinstance(exc, SystemExit):
+        return "crash", (
+            f"your code calls sys.exit({exc.code!r}){where}. A function hands back its result"
+            " with `return`; ending the process only ends the grading."
+        )
+    if isinstance(exc, MemoryError) or "can't allocate memory" in str(exc):
+        return "crash", (
+            f"your code ran out of memory{where}: it asked for more than the grader allows."
+            " A cell on a batch of a few rows needs kilobytes; look for a tensor sized by a"
+            " wrong dimension or a list that keeps growing."
+        )
+    if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+        return "crash", f"your code printed more than the grader keeps{where}; print less."
+    text = str(exc).strip().splitlines()
+    summary = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    return "crash", f"{summary}{where}"
+
+
+def learner_line(exc: BaseException, path: Path) -> str:
+    """' (line 12: `h = x @ w`)' for the deepest frame in the learner's file, or ''."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    code = (frame.line or "").strip()
+    return f" (line {frame.lineno}: `{code}`)" if code else f" (line {frame.lineno})"
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    where = f"line {exc.lineno}" if exc.lineno else "somewhere"
+    text = (exc.text or "").rstrip("\n")
+    caret = ""
+    if text and exc.offset:
+        stripped = text.lstrip()
+        text, offset = stripped, max(exc.offset - (len(text) - len(stripped)), 1)
+        caret = "\n    " + " " * (offset - 1) + "^"
+    shown = f"\n    {text}{caret}" if text else ""
+    return f"Python cannot parse your file: {exc.msg} ({where}).{shown}"
+
+
+def _missing_message(module: types.ModuleType, function: str) -> str:
+    defined = [
+        name
+        for name, value in vars(module).items()
+        if callable(value) and getattr(value, "__module__", None) == module.__name__
+    ]
+    close = difflib.get_close_matches(function, defined, n=2, cutoff=0.4)
+    if close:
+        return (
+            f"Your file defines no function `{function}`, but it has {', '.join(close)}: did you"
+            f" misname it? The grader calls `{function}` exactly."
+        )
+    listed = f" (it defines: {', '.join(defined)})" if defined else ""
+    return f"Your file defines no function `{function}`{listed}; the grader calls `{function}`."

@@ -1,0 +1,322 @@
+"""Parent side of grading: starts the child process, sends requests, enforces the limits.
+
+The child (exercises/child.py) is the only process that runs learner code. This side never imports
+torch: it spawns `python -I` at once, so the child's torch import overlaps whatever the parent
+still has to do, and it turns every way the child can end (result, timeout, memory, signal,
+silent exit) into a GradeResult. A Worker serves many requests while its child lives, which is
+what keeps re-grading fast for --watch, --all and the TUI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from exercises import results
+from exercises.errors import GraderError, UsageError
+from exercises.results import Check, Diagnosis, GradeResult
+from quiz.locations import REPO_ROOT
+
+if TYPE_CHECKING:
+    import psutil
+
+    from exercises.catalogue import Exercise
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MEMORY_MB = 2048  # beyond torch's own footprint; RNNPREP_GRADE_MEMORY_MB overrides it
+MEMORY_ENV = "RNNPREP_GRADE_MEMORY_MB"
+START_TIMEOUT = 120.0  # a cold disk can make `import torch` slow; that is not the learner's time
+POLL_S = 0.05
+OUTPUT_SHOWN = 4000  # characters of learner output kept in a result
+
+_BOOT = (
+    "import sys; sys.path.insert(0, {root!r}); from exercises.child import main; main(sys.argv[1:])"
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One thing to grade: which exercise, which file, where, on which inputs."""
+
+    exercise: Exercise
+    file: Path
+    device: str = "cpu"
+    seed: int = 0
+    timeout: float = DEFAULT_TIMEOUT
+
+    def request(self, rid: str) -> dict[str, Any]:
+        spec = self.exercise.spec
+        return {
+            "id": rid,
+            "exercise": self.exercise.name,
+            "file": str(self.file),
+            "device": self.device,
+            "seed": self.seed,
+            "gates": spec.gates,
+            "states": list(spec.states),
+            "outputs": list(spec.outputs),
+            "forbidden": list(spec.forbidden),
+            "tolerances": msgspec.to_builtins(spec.tolerances),
+        }
+
+
+class _ChildEnded(Exception):
+    """The child closed its event pipe (it exited or was killed)."""
+
+
+class Worker:
+    """One child process grading jobs one at a time; a fresh child replaces one that died.
+
+    Use as a context manager, or call close(). `start()` may be called early, before the first
+    job is known, so the child's torch import overlaps the caller's own start-up.
+    """
+
+    def __init__(self, memory_mb: int | None = None) -> None:
+        self.memory_mb = memory_mb or int(os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_MB))
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._requests = -1
+        self._events = -1
+        self._output = -1
+        self._buffer = b""
+        self._ready = False
+        self._baseline_rss = 0
+        self._memory_killed = False
+        self._ps: psutil.Process | None = None
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- process life ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Spawn the child if none is running (returns at once; the child imports torch)."""
+        if self._proc is not None:
+            return
+        request_r, self._requests = os.pipe()
+        self._events, events_w = os.pipe()
+        if self._output < 0:
+            fd, path = tempfile.mkstemp(prefix="rnnprep-output-")
+            os.close(fd)
+            self._output = os.open(path, os.O_RDWR | os.O_APPEND)
+            os.unlink(path)
+        command = [
+            sys.executable,
+            "-I",  # no PYTHON* variables, no user site, no current directory on sys.path
+            "-u",  # learner prints reach the capture file even if the child is killed
+            "-c",
+            _BOOT.format(root=str(REPO_ROOT)),
+            "--requests",
+            str(request_r),
+            "--events",
+            str(events_w),
+            "--memory-mb",
+            str(self.memory_mb),
+        ]
+        self._proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=self._output,
+            stderr=self._output,
+            pass_fds=(request_r, events_w),
+            start_new_session=True,  # its own process group: one kill ends whatever it spawned
+        )
+        os.close(request_r)
+        os.close(events_w)
+        self._buffer, self._ready, self._ps, self._memory_killed = b"", False, None, False
+
+    def close(self) -> None:
+        """End the child and everything it started; safe to call twice."""
+        self._kill()
+        if self._output >= 0:
+            os.close(self._output)
+            self._output = -1
+
+    def _kill(self) -> int:
+        """End the child's process group; its exit status (negative: killed by that signal)."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return 0
+        os.close(self._requests)
+        os.close(self._events)
+        with contextlib.suppress(ProcessLookupError):  # pid not reaped yet: the group is ours
+            os.killpg(proc.pid, signal.SIGKILL)
+        return proc.wait()
+
+    # -- grading ---------------------------------------------------------------------------
+
+    def grade(self, job: Job) -> GradeResult:
+        """Grade one job; every ending, clean or not, becomes a GradeResult.
+
+        Raises UsageError when the job cannot be run here (e.g. no CUDA) and GraderError when
+        the grader itself fails.
+        """
+        if self._proc is not None and self._proc.poll() is not None:
+            self._kill()  # it died while idle (killed from outside): not this job's doing
+        self.start()
+        assert self._proc is not None
+        rid = secrets.token_hex(8)
+        os.ftruncate(self._output, 0)
+        self._send(job.request(rid))
+        if not self._ready:
+            self._wait_ready()
+        deadline = time.monotonic() + job.timeout
+        stage = (results.LOADS, "loading your file")
+        while True:
+            try:
+                event = self._next_event(deadline)
+            except _ChildEnded:
+                return self._failed(job, stage, *self._death(stage[1]))
+            if event is None:
+                self._kill()
+                return self._failed(
+                    job,
+                    stage,
+                    "timeout",
+                    f"Stopped after {job.timeout:g} s while {stage[1]}: an endless loop, or far"
+                    " more work than a cell this small needs.",
+                )
+            if event.get("id") != rid:
+                continue
+            kind = event["event"]
+            if kind == "stage":
+                stage = (event["check"], event["doing"])
+            elif kind == "result":
+                return GradeResult.from_child(
+                    event["result"], output=self._captured(), file=str(job.file)
+                )
+            elif kind == "usage":
+                raise UsageError(event["message"])
+            else:
+                self._kill()
+                raise GraderError(f"the grader failed (not your code): {event.get('message')}")
+
+    def _send(self, request: dict[str, Any]) -> None:
+        data = (json.dumps(request) + "\n").encode()
+        try:
+            while data:
+                data = data[os.write(self._requests, data) :]
+        except BrokenPipeError:
+            pass  # the child already died; reading its events will say how
+
+    def _wait_ready(self) -> None:
+        try:
+            event = self._next_event(time.monotonic() + START_TIMEOUT)
+        except _ChildEnded:
+            event = None
+        if event is None or event.get("event") != "ready":
+            tail = self._captured()[-2000:]
+            self._kill()
+            raise GraderError(f"the grading process did not start.\n{tail}".rstrip())
+        self._ready = True
+        self._baseline_rss = self._rss()
+
+    def _next_event(self, deadline: float) -> dict[str, Any] | None:
+        """The next event line, None at the deadline; kills the child if it outgrows its memory."""
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            readable, _, _ = select.select([self._events], [], [], min(left, POLL_S))
+            if readable:
+                chunk = os.read(self._events, 65536)
+                if not chunk:
+                    raise _ChildEnded
+                self._buffer += chunk
+            elif self._proc.poll() is not None:  # type: ignore[union-attr]
+                if not select.select([self._events], [], [], 0)[0]:
+                    raise _ChildEnded  # gone, though something it spawned may hold the pipe
+            elif self._ready and self._rss() > self._baseline_rss + self.memory_mb * 2**20:
+                os.killpg(self._proc.pid, signal.SIGKILL)  # type: ignore[union-attr]
+                self._memory_killed = True
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            return json.loads(line)
+        except json.JSONDecodeError:
+            return {"event": "noise"}  # not ours: learner code wrote to the pipe
+
+    def _rss(self) -> int:
+        import psutil  # imported on first use: it costs start-up time the CLI does not have
+
+        try:
+            if self._ps is None:
+                self._ps = psutil.Process(self._proc.pid)  # type: ignore[union-attr]
+            return int(self._ps.memory_info().rss)
+        except psutil.Error:
+            return 0
+
+    def _death(self, doing: str) -> tuple[str, str]:
+        """(diagnosis, message) for a child that ended without a verdict."""
+        proc = self._proc
+        assert proc is not None
+        try:
+            code: int | None = proc.wait(timeout=2.0)  # it closed its pipe: exited, or about to
+        except subprocess.TimeoutExpired:
+            code = None
+        self._kill()  # and anything it spawned goes too
+        if self._memory_killed:
+            return "crash", (
+                f"Your code used more than {self.memory_mb} MiB of memory while {doing} and was"
+                " stopped. A cell on a few rows needs kilobytes: look for a tensor sized by a"
+                " wrong dimension or a list that keeps growing."
+            )
+        if code is None:
+            return "crash", f"The grading process closed its channel to the grader while {doing}."
+        if code < 0:
+            name = signal.Signals(-code).name
+            what = {
+                "SIGSEGV": " (a segmentation fault: ctypes or a C extension touched memory it"
+                " does not own)",
+                "SIGKILL": " (killed from outside, often by the system for using too much memory)",
+            }.get(name, "")
+            return "crash", f"The grading process was killed by {name}{what} while {doing}."
+        return "crash", (
+            f"The grading process exited with code {code} while {doing}, before giving a"
+            " verdict. Does your code call os._exit(), or end its own process some other way?"
+            " A function should return its result."
+        )
+
+    def _failed(
+        self, job: Job, stage: tuple[str, str], diagnosis: str, message: str
+    ) -> GradeResult:
+        """A result for a child that timed out or died: the checks before `stage` had passed."""
+        check = stage[0]
+        passed = [Check(name, True) for name in results.CHECKS[: results.CHECKS.index(check)]]
+        return GradeResult(
+            exercise=job.exercise.name,
+            passed=False,
+            device=job.device,
+            seed=job.seed,
+            checks=[*passed, Check(check, False, message)],
+            diagnosis=Diagnosis(diagnosis, message),
+            output=self._captured(),
+            file=str(job.file),
+        )
+
+    def _captured(self) -> str:
+        """What the learner's code printed during the last job, cut to OUTPUT_SHOWN characters."""
+        if self._output < 0:
+            return ""
+        data = os.pread(self._output, OUTPUT_SHOWN * 4 + 1, 0)
+        text = data.decode("utf-8", errors="replace")
+        if len(text) > OUTPUT_SHOWN:
+            text = text[:OUTPUT_SHOWN] + "\n[... output cut ...]"
+        return text
