@@ -21,6 +21,19 @@ from quiz.store import Store
 AT = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)  # a Wednesday, noon UTC
 EXERCISES = ["gru_cell", "lstm_cell", "rnn_cell"]
 
+JSON_KEYS = {
+    "generated_at",
+    "today",
+    "totals",
+    "topics",
+    "reviews_per_day",
+    "accuracy_per_week",
+    "due_forecast",
+    "answer_buttons",
+    "exercises",
+    "interviews",
+}
+
 
 def clock(moment: datetime) -> AbstractContextManager[object]:
     """While open, the store stamps what it writes with `moment`."""
@@ -214,18 +227,7 @@ def test_to_json_is_the_documented_shape(mini_bank: Bank, filled: Store) -> None
     out = json.loads(
         json.dumps(compute_stats(mini_bank, filled, AT, tz=UTC, exercise_names=EXERCISES).to_json())
     )
-    assert set(out) == {
-        "generated_at",
-        "today",
-        "totals",
-        "topics",
-        "reviews_per_day",
-        "accuracy_per_week",
-        "due_forecast",
-        "answer_buttons",
-        "exercises",
-        "interviews",
-    }
+    assert set(out) == JSON_KEYS
     assert out["today"] == "2025-03-12"
     assert out["totals"] == {
         "questions": 12,

@@ -11,21 +11,10 @@ from pathlib import Path
 from exercises.catalogue import names
 from quiz.bank import load_bank
 from quiz.store import Store, now_utc
-from tests.test_stats import clock, record
+from tests.test_stats import JSON_KEYS, clock, record
 
 RNNPREP = str(Path(sys.executable).parent / "rnnprep")
-KEYS = {
-    "generated_at",
-    "today",
-    "totals",
-    "topics",
-    "reviews_per_day",
-    "accuracy_per_week",
-    "due_forecast",
-    "answer_buttons",
-    "exercises",
-    "interviews",
-}
+KEYS = JSON_KEYS
 
 
 def stats(*flags: str) -> dict:

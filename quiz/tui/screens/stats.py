@@ -237,37 +237,41 @@ class StatsScreen(Screen):
         self.query_one("#exercises", Static).update(out)
 
     def _plot_accuracy(self, s: Stats) -> None:
-        widget = self.query_one("#accuracy", PlotextPlot)
-        plt = widget.plt
-        plt.clear_data()
-        plt.clear_figure()
         weeks = s.accuracy_per_week
-        if weeks:
-            plt.title("Accuracy per week (%)")
-            xs = list(range(len(weeks)))
-            plt.plot(xs, [100 * w.accuracy for w in weeks], marker="hd")
-            step = max(1, len(weeks) // 5)
-            plt.xticks(xs[::step], [f"{w.week:%m-%d}" for w in weeks[::step]])
-            plt.xlim(-0.5, len(weeks) - 0.5)
-        else:
-            plt.title("Accuracy per week: no reviews yet")
-        plt.ylim(0, 100)
-        widget.refresh()
+        self._plot_percent(
+            "#accuracy",
+            [w.accuracy for w in weeks],
+            [f"{w.week:%m-%d}" for w in weeks],
+            "Accuracy per week (%)",
+            "Accuracy per week: no reviews yet",
+        )
 
     def _plot_scores(self, s: Stats) -> None:
-        widget = self.query_one("#scores", PlotextPlot)
+        scores = s.interviews
+        self._plot_percent(
+            "#scores",
+            [i.score for i in scores],
+            [f"{i.day:%m-%d}" for i in scores],
+            "Mock interview scores (%)",
+            "Mock interviews: none yet",
+        )
+
+    def _plot_percent(
+        self, selector: str, shares: list[float], labels: list[str], title: str, empty: str
+    ) -> None:
+        """A 0-100 % line over time, or an empty chart titled `empty`."""
+        widget = self.query_one(selector, PlotextPlot)
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
-        scores = s.interviews
-        if scores:
-            plt.title("Mock interview scores (%)")
-            xs = list(range(len(scores)))
-            plt.plot(xs, [100 * i.score for i in scores], marker="hd")
-            step = max(1, len(scores) // 5)
-            plt.xticks(xs[::step], [f"{i.day:%m-%d}" for i in scores[::step]])
-            plt.xlim(-0.5, len(scores) - 0.5)
+        if shares:
+            plt.title(title)
+            xs = list(range(len(shares)))
+            plt.plot(xs, [100 * v for v in shares], marker="hd")
+            step = max(1, len(shares) // 5)
+            plt.xticks(xs[::step], labels[::step])
+            plt.xlim(-0.5, len(shares) - 0.5)
         else:
-            plt.title("Mock interviews: none yet")
+            plt.title(empty)
         plt.ylim(0, 100)
         widget.refresh()
