@@ -46,6 +46,18 @@ def suggest_rating(score: float, elapsed_s: float, question_type: str, difficult
     return Rating.Hard
 
 
+def due_at(card_json: str | None, at: datetime) -> str:
+    """The card (a fresh one if None) made due at `at`, serialised.
+
+    Only the due time changes: the card's memory state stays, so its next review is scheduled
+    from what the learner really knows. For linking: a grader diagnosis queues the questions
+    on the idea the learner got wrong.
+    """
+    card = Card.from_dict(json.loads(card_json)) if card_json else Card(due=at)
+    card.due = at
+    return json.dumps(card.to_dict())
+
+
 class Spacing:
     """FSRS over serialised cards, so the store never needs to know fsrs."""
 

@@ -37,10 +37,15 @@ def plan(
     tags: Iterable[str] | None = None,
     rng: random.Random | None = None,
     at: datetime | None = None,
+    question_ids: Iterable[str] | None = None,
 ) -> list[Question]:
-    """Choose the questions for a sitting."""
+    """Choose the questions for a sitting; `question_ids` limits it to those questions (a drill
+    on what a grader diagnosis queued)."""
     rng = rng or random.Random()
     pool = bank.select(topic=topic, difficulty=difficulty, tags=tags)
+    if question_ids is not None:
+        wanted = set(question_ids)
+        pool = [q for q in pool if q.id in wanted]
     by_id = {q.id: q for q in pool}
     due = [by_id[qid] for qid in store.due_ids(at) if qid in by_id]
     if mode == "review":

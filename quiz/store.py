@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -281,6 +281,28 @@ class Store:
             " due = excluded.due",
             (question_id, card_json, due.astimezone(UTC).isoformat()),
         )
+
+    def make_due(
+        self,
+        question_ids: Iterable[str],
+        at: datetime,
+        due_card: Callable[[str | None, datetime], str],
+    ) -> None:
+        """Make these questions due at `at` in one commit (cards already due by then stay put).
+
+        `due_card(card_json, at)` gives the card brought forward, or a fresh one for a question
+        never scheduled (quiz.scheduler.due_at), so the store never needs to know fsrs. Nothing
+        is recorded as a review: the learner has not answered anything.
+        """
+        moment = at.astimezone(UTC)
+        with self._transaction() as conn:
+            for question_id in question_ids:
+                row = conn.execute(
+                    "SELECT card_json, due FROM cards WHERE question_id = ?", (question_id,)
+                ).fetchone()
+                if row is None or datetime.fromisoformat(row[1]) > moment:
+                    card_json = due_card(row[0] if row else None, moment)
+                    self._put_card(conn, question_id, card_json, moment)
 
     def due_ids(self, at: datetime | None = None) -> list[str]:
         """Question ids whose card is due at `at` (default now), most overdue first."""

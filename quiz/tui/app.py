@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -19,6 +19,9 @@ from quiz.i18n import Lang
 from quiz.locations import db_path
 from quiz.store import Store
 from quiz.tui.messages import BankLoaded, OpenScreen, StartQuiz
+
+if TYPE_CHECKING:
+    from quiz.tui.grader import WarmGrader
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -82,6 +85,26 @@ class RnnPrepApp(App[int]):
         self.bank_dir = bank_dir
         self.bank: Bank | None = None
         self.store = store or Store(db_path())
+        self._grader: WarmGrader | None = None
+
+    @property
+    def grader(self) -> WarmGrader:
+        """The exercises' grading process, started on first use and kept until the app exits.
+
+        The app keeps it, not the exercises screen, so leaving that screen (to drill the
+        questions a diagnosis queued, say) does not cost torch's import again on return.
+        """
+        if self._grader is None:
+            from quiz.tui.grader import WarmGrader
+
+            self._grader = WarmGrader()
+        return self._grader
+
+    def on_unmount(self) -> None:
+        """End the grading process with the app: it lives in a session of its own, so nothing
+        else would stop it."""
+        if self._grader is not None:
+            self._grader.close()
 
     def get_default_screen(self) -> Screen:
         from quiz.tui.screens.home import HomeScreen
@@ -153,8 +176,12 @@ class RnnPrepApp(App[int]):
         count: int = 10,
         difficulty: list[int] | None = None,
         tags: list[str] | None = None,
+        question_ids: list[str] | None = None,
     ) -> None:
-        """Plan a sitting and open the quiz screen, or say why there is nothing to ask."""
+        """Plan a sitting and open the quiz screen, or say why there is nothing to ask.
+
+        `question_ids` limits the sitting to those questions (see quiz.session.plan).
+        """
         from quiz.session import QuizSession, plan
         from quiz.tui.screens.quiz import QuizScreen
 
@@ -171,6 +198,7 @@ class RnnPrepApp(App[int]):
             difficulty=difficulty,
             tags=tags,
             rng=self.rng,
+            question_ids=question_ids,
         )
         if not questions:
             hint = "Nothing is due now; press p to practise anyway." if mode == "review" else ""

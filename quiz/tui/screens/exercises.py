@@ -1,0 +1,519 @@
+"""Coding exercises: the list with the learner's standing, the task, and grading on a key.
+
+Grading runs in a thread worker on the app's warm grader (quiz.tui.grader), so the screen stays
+responsive: the child process starts (and imports torch) as soon as this screen opens, the first
+grading waits for whatever is left of that, and every later one answers in milliseconds. Watch
+mode re-grades an exercise whenever its file is saved. A diagnosed mistake queues the questions
+behind it (quiz.links), and q drills them at once.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import watchfiles
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Markdown, Static
+from textual.widgets.markdown import MarkdownFence
+
+from exercises import api, catalogue
+from exercises.errors import GraderError, UsageError
+from quiz.links import Queued, queue
+from quiz.locations import workspace_dir
+from quiz.store import now_utc
+from quiz.tui.app import STYLES
+from quiz.tui.grader import WarmGrader
+from quiz.tui.widgets.grading import GradingPanel
+
+STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
+STATUS_STYLE = {
+    "passing": ("✓ passing", "green"),
+    "failing": ("✗ failing", "red"),
+    "not started": ("· not started", "dim"),
+}
+FALLBACK_EDITORS = ("nano", "vi")
+
+
+@dataclass
+class ExercisesLoaded(Message):
+    """The catalogue and the learner's standing, read off the UI thread."""
+
+    infos: list[api.ExerciseInfo]
+
+
+@dataclass
+class Graded(Message):
+    """A grading finished; `infos` is the learner's standing after it."""
+
+    result: api.GradeResult
+    infos: list[api.ExerciseInfo]
+
+
+@dataclass
+class GradingFailed(Message):
+    """The grading could not run (a usage problem, or the grader itself broke)."""
+
+    name: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A grading as the screen keeps it: the result, and the questions its diagnosis queued."""
+
+    result: api.GradeResult
+    queued: Queued | None
+
+
+@dataclass
+class FileSaved(Message):
+    """Watch mode saw the learner's file for `name` change."""
+
+    name: str
+
+
+def exercise_list() -> list[api.ExerciseInfo]:
+    """Every exercise with the learner's standing, easiest first (the order to learn them in)."""
+    return sorted(api.list_exercises(), key=lambda info: (info.difficulty, info.name))
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """A short relative time for the list: "just now", "5 min ago", "3 h ago", "2 d ago"."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600:.0f} h ago"
+    if seconds < 30 * 86400:
+        return f"{seconds // 86400:.0f} d ago"
+    return f"{moment.astimezone():%Y-%m-%d}"
+
+
+def editor_command() -> list[str] | None:
+    """$VISUAL or $EDITOR (which may carry arguments, e.g. "code -w"), else nano or vi."""
+    for variable in ("VISUAL", "EDITOR"):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            return shlex.split(value)
+    found = next((name for name in FALLBACK_EDITORS if shutil.which(name)), None)
+    return [found] if found else None
+
+
+class PlainCodeBlock(MarkdownFence):
+    """A code block without a language, shown as plain text.
+
+    The READMEs write their equations as indented blocks; left to guess, Pygments takes them
+    for scdoc markup and bolds whatever lies between two `*` (as in `f * c + i * g`).
+    """
+
+    @classmethod
+    def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False) -> Content:
+        return super().highlight(code, language or "text", ansi, dark)
+
+
+class TaskMarkdown(Markdown):
+    """An exercise's README, with its equation blocks kept plain."""
+
+    BLOCKS = {**Markdown.BLOCKS, "code_block": PlainCodeBlock}
+
+
+class ConfirmReset(ModalScreen[bool]):
+    """Asks before the learner's file is replaced by the starter."""
+
+    BINDINGS = [
+        Binding("y", "dismiss(True)", "Yes", id="reset.yes", tooltip="Replace the file"),
+        Binding("n,escape", "dismiss(False)", "No", id="reset.no", tooltip="Keep the file"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static(
+                Text.assemble(
+                    "Replace ", (str(self.path), "bold"), " with the starter? Your code is lost."
+                )
+            )
+            yield Static("y: replace it · n: keep it", classes="muted")
+
+
+class SolutionScreen(ModalScreen[None]):
+    """The model solution, shown once the learner's own file has passed."""
+
+    BINDINGS = [
+        Binding("escape,s", "dismiss", "Close", id="solution.close", tooltip="Back to the list"),
+    ]
+
+    def __init__(self, name: str, code: str) -> None:
+        super().__init__()
+        self.exercise = name
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="solution", classes="panel") as box:
+            box.border_title = f"Model solution: {self.exercise}"
+            box.border_subtitle = "escape closes"
+            yield Markdown(f"```python\n{self.code.rstrip()}\n```")
+
+
+class ExercisesScreen(Screen):
+    CSS_PATH = STYLES / "exercises.tcss"
+    BINDINGS = [
+        Binding("g", "grade", "Grade", id="exercises.grade", tooltip="Grade your file"),
+        Binding("o", "edit", "Edit", id="exercises.edit", tooltip="Open your file in $EDITOR"),
+        Binding(
+            "enter",
+            "edit",
+            "Edit",
+            show=False,
+            id="exercises.edit-enter",
+            tooltip="Open your file in $EDITOR",
+            priority=True,  # before the list's own enter
+        ),
+        Binding("h", "hint", "Hint", id="exercises.hint", tooltip="Show the next hint"),
+        Binding(
+            "s",
+            "solution",
+            "Solution",
+            id="exercises.solution",
+            tooltip="Model solution, once passed",
+        ),
+        Binding(
+            "r", "reset", "Reset", id="exercises.reset", tooltip="Start again from the starter"
+        ),
+        Binding("w", "watch", "Watch", id="exercises.watch", tooltip="Re-grade on every save"),
+        Binding(
+            "q", "drill", "Drill", id="exercises.drill", tooltip="Quiz the questions just queued"
+        ),
+        Binding("escape", "back", "Back", id="exercises.back", tooltip="Back to the home screen"),
+    ]
+
+    def __init__(self, exercise: str | None = None) -> None:
+        """`exercise` is highlighted once the list loads (from a quiz answer's related exercise,
+        say); the first one otherwise."""
+        super().__init__()
+        self.requested = exercise
+        self.infos: dict[str, api.ExerciseInfo] = {}
+        self.graded: dict[str, Verdict] = {}  # this visit's latest grading per exercise
+        self.current: str | None = None
+        self.grading: str | None = None
+        self.pending: set[str] = set()  # asked for while another grading ran: graded next
+        self.queued: Queued | None = None  # what the latest diagnosis queued, for q
+        self._watch_stop: threading.Event | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="exercises"):
+            yield DataTable(id="list", cursor_type="row", zebra_stripes=True)
+            yield Static("Reading the exercises…", id="status", classes="muted")
+            yield Static(id="hints", classes="panel")
+            yield GradingPanel(id="results", classes="panel")
+            with VerticalScroll(id="task"):
+                yield TaskMarkdown(id="readme")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#list", DataTable)
+        for label, key in (
+            ("Exercise", "title"),
+            ("Status", "status"),
+            ("Attempts", "attempts"),
+            ("Last attempt", "last"),
+            ("Level", "level"),
+            ("Topic", "topic"),
+        ):
+            table.add_column(label, key=key)
+        self.query_one("#results").border_title = "Result"
+        self.query_one("#hints").display = False
+        self.prewarm(self.app.grader)
+        self.load()
+
+    def on_unmount(self) -> None:
+        if self._watch_stop is not None:
+            self._watch_stop.set()
+
+    # -- workers: everything slow stays off the UI thread --------------------------------------
+
+    @work(thread=True, group="prewarm")
+    def prewarm(self, grader: WarmGrader) -> None:
+        """Start the grading child now, so torch imports while the learner reads the task."""
+        grader.start()
+
+    @work(thread=True, exclusive=True, group="list")
+    def load(self) -> None:
+        self.post_message(ExercisesLoaded(exercise_list()))
+
+    @work(thread=True, group="grade")
+    def run_grading(self, name: str, grader: WarmGrader) -> None:
+        """Grade (the attempt is recorded) and read the learner's new standing."""
+        try:
+            result = grader.grade(name)
+        except (UsageError, GraderError) as exc:
+            self.post_message(GradingFailed(name, str(exc)))
+            return
+        self.post_message(Graded(result, exercise_list()))
+
+    @work(thread=True, group="watch")
+    def watch_files(self, stop: threading.Event) -> None:
+        """Post FileSaved for each exercise file written in the workspace, until `stop`."""
+        names = set(catalogue.names())
+        for changes in watchfiles.watch(
+            workspace_dir(), stop_event=stop, watch_filter=lambda _, path: path.endswith(".py")
+        ):
+            for name in sorted({Path(path).stem for _, path in changes} & names):
+                if api.learner_file(name, create=False).exists():  # not deleted meanwhile
+                    self.post_message(FileSaved(name))
+
+    # -- messages ------------------------------------------------------------------------------
+
+    @on(ExercisesLoaded)
+    def _loaded(self, message: ExercisesLoaded) -> None:
+        self._show_list(message.infos)
+        if self.requested in self.infos:
+            self._select(self.requested)
+        self._show_status()
+
+    @on(Graded)
+    def _graded(self, message: Graded) -> None:
+        """Keep the verdict and queue the questions behind its diagnosis.
+
+        Queueing writes the app's store, so it happens here on the UI thread (a few
+        milliseconds), never beside a quiz answer being saved from the UI thread.
+        """
+        result = message.result
+        diagnosis = None if result.passed else result.diagnosis
+        queued = queue(self.app.store, self.app.bank, diagnosis.id) if diagnosis else None
+        self.graded[result.exercise] = Verdict(result, queued)
+        self._show_list(message.infos)
+        if queued is not None:
+            self.queued = queued
+            self.refresh_bindings()
+        self._grading_done(result.exercise)
+
+    @on(GradingFailed)
+    def _grading_failed(self, message: GradingFailed) -> None:
+        self.graded.pop(message.name, None)
+        self._grading_done(message.name, Text(f"Could not grade: {message.error}", style="red"))
+
+    @on(FileSaved)
+    def _file_saved(self, message: FileSaved) -> None:
+        if self._watch_stop is None:  # watching stopped after the save was seen
+            return
+        self._select(message.name)
+        self.start_grading(message.name)
+
+    @on(DataTable.RowHighlighted, "#list")
+    async def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.current = event.row_key.value
+        self._show_detail()
+        readme = catalogue.load(self.current).readme.read_text(encoding="utf-8")
+        await self.query_one(TaskMarkdown).update(readme)
+        self.query_one("#task").scroll_home(animate=False)
+
+    # -- grading -------------------------------------------------------------------------------
+
+    def start_grading(self, name: str) -> None:
+        """Grade `name` now, or right after the grading already running."""
+        if self.grading is not None:
+            self.pending.add(name)
+            self.notify(f"Grading {self.grading}; {name} is graded next.")
+            return
+        self.grading = name
+        grader = self.app.grader
+        if name == self.current:
+            self.query_one(GradingPanel).show_grading(name, cold=not grader.warm)
+        self.run_grading(name, grader)
+
+    def _grading_done(self, name: str, problem: Text | None = None) -> None:
+        self.grading = None
+        if name == self.current:
+            self._show_detail(problem)
+        if self.pending:
+            self.start_grading(self.pending.pop())
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def _show_list(self, infos: list[api.ExerciseInfo]) -> None:
+        """Fill the list on first load, then update its cells in place (the cursor stays)."""
+        table = self.query_one("#list", DataTable)
+        now = now_utc()
+        for info in infos:
+            label, style = STATUS_STYLE[info.status]
+            cells = {
+                "status": Text(label, style=style),
+                "attempts": str(info.attempts),
+                "last": ago(info.last_attempt, now) if info.last_attempt else "—",
+            }
+            if info.name in self.infos:
+                for column, value in cells.items():
+                    table.update_cell(info.name, column, value)
+            else:
+                topic = self.app.bank.topics.get(info.topic)
+                title = topic.title.get(self.app.lang) if topic else info.topic
+                table.add_row(
+                    info.title, *cells.values(), STARS[info.difficulty], title, key=info.name
+                )
+            self.infos[info.name] = info
+
+    def _select(self, name: str) -> None:
+        table = self.query_one("#list", DataTable)
+        table.move_cursor(row=table.get_row_index(name))
+
+    def _show_status(self) -> None:
+        text = Text()
+        if self.current is not None:
+            text.append(f"Your file: {self.infos[self.current].file}")
+        if self._watch_stop is not None:
+            text.append("  · watching: saving a file grades it", style="bold")
+        self.query_one("#status", Static).update(text)
+
+    def _show_detail(self, problem: Text | None = None) -> None:
+        """The hints seen and the results panel for the highlighted exercise."""
+        name = self.current
+        if name is None or name not in self.infos:
+            return
+        self._show_status()
+        self._show_hints(name)
+        panel = self.query_one(GradingPanel)
+        verdict = self.graded.get(name)
+        if name == self.grading:
+            panel.show_grading(name, cold=not self.app.grader.warm)
+        elif problem is not None:
+            panel.show_text(problem)
+        elif verdict is not None:
+            queued = verdict.queued.describe(self.app.lang) if verdict.queued else None
+            panel.show_result(verdict.result, queued)
+        else:
+            panel.show_text(self._standing(self.infos[name]))
+
+    def _standing(self, info: api.ExerciseInfo) -> Text:
+        """What the store says about an exercise not graded on this visit."""
+        if info.last_attempt is None:
+            return Text(f"Not graded yet. Write {info.name} in your file, then press g.")
+        text = Text(f"Last graded {ago(info.last_attempt, now_utc())}: ")
+        label, style = STATUS_STYLE[info.status]
+        text.append(label, style=style)
+        if info.last_diagnosis:
+            text.append(f" ({info.last_diagnosis})", style="dim")
+        text.append(f" after {info.attempts} attempt{'' if info.attempts == 1 else 's'}.")
+        text.append(" Press g to grade your file now.", style="dim")
+        return text
+
+    def _show_hints(self, name: str) -> None:
+        hints = catalogue.load(name).spec.hints
+        seen = api.hints_shown(name)
+        box = self.query_one("#hints", Static)
+        box.display = seen > 0
+        box.border_title = f"Hints: {seen} of {len(hints)}"
+        box.update(Text("\n".join(f"{n}. {hint}" for n, hint in enumerate(hints[:seen], 1))))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """q shows only once a diagnosis has queued questions."""
+        if action == "drill":
+            return self.queued is not None
+        return True
+
+    def action_grade(self) -> None:
+        if self.current is not None:
+            self.start_grading(self.current)
+
+    def action_edit(self) -> None:
+        """Hand the terminal to the learner's editor; without one, say where the file is."""
+        if self.current is None:
+            return
+        path = api.learner_file(self.current)
+        command = editor_command()
+        if command is None:
+            self.notify(
+                f"No editor found (set $EDITOR). Your file is {path}", timeout=20, markup=False
+            )
+            return
+        try:
+            with self.app.suspend():
+                subprocess.run([*command, str(path)], check=False)
+        except SuspendNotSupported:
+            self.notify(
+                f"No terminal to lend an editor here. Your file is {path}", timeout=20, markup=False
+            )
+        except OSError as exc:
+            self.notify(
+                f"Could not start {command[0]}: {exc}. Your file is {path}",
+                timeout=20,
+                markup=False,
+            )
+
+    def action_hint(self) -> None:
+        if self.current is None:
+            return
+        total = len(catalogue.load(self.current).spec.hints)
+        if api.hints_shown(self.current) >= total:
+            self.notify("That was the last hint. Once your file passes, s shows the solution.")
+            return
+        api.next_hint(self.current)
+        self._show_hints(self.current)
+
+    def action_solution(self) -> None:
+        name = self.current
+        if name is None:
+            return
+        if self.infos[name].status != "passing":
+            self.notify(
+                "The model solution opens once your own file passes: working it out is the"
+                " practice. h gives a hint.",
+                title="Not yet",
+                severity="warning",
+            )
+            return
+        code = catalogue.load(name).solution.read_text(encoding="utf-8")
+        self.app.push_screen(SolutionScreen(name, code))
+
+    def action_reset(self) -> None:
+        name = self.current
+        if name is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                path = api.reset(name)
+                self.graded.pop(name, None)
+                self._show_detail(Text(f"{path.name} is the starter again."))
+
+        self.app.push_screen(ConfirmReset(api.learner_file(name)), confirmed)
+
+    def action_watch(self) -> None:
+        """Start or stop re-grading on save."""
+        if self._watch_stop is None:
+            self._watch_stop = threading.Event()
+            self.watch_files(self._watch_stop)
+        else:
+            self._watch_stop.set()
+            self._watch_stop = None
+        self._show_status()
+
+    def action_drill(self) -> None:
+        if self.queued is not None:
+            ids = list(self.queued.question_ids)
+            self.app.begin("quiz", count=len(ids), question_ids=ids)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

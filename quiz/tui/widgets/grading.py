@@ -1,0 +1,90 @@
+"""The exercises screen's results panel: progress while grading, then the verdict.
+
+A verdict marks every check ✓ or ✗ with its message (and names the checks never reached, since
+grading stops at the first failure), then gives the diagnosis in plain words, the largest error
+and where it is, and the questions the diagnosis queued. What the learner's code printed goes
+in a box of its own, so a print is never mistaken for the grader's word.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import LoadingIndicator, Static
+
+from exercises.results import CHECKS, GradeResult
+
+
+def verdict_text(result: GradeResult, queued: str | None = None) -> Text:
+    """The verdict as the panel shows it; `queued` is the line saying what was queued."""
+    out = Text()
+    if result.passed:
+        out.append(f"✓ {result.exercise} matches PyTorch", style="bold green")
+    else:
+        out.append(f"✗ {result.exercise} does not match PyTorch yet", style="bold red")
+    out.append(f"   seed {result.seed} · {result.device}\n\n", style="dim")
+    for check in result.checks:
+        out.append("✓ " if check.passed else "✗ ", style="green" if check.passed else "red")
+        out.append(check.name, style="" if check.passed else "bold")
+        out.append(f": {check.message}\n" if check.message else "\n")
+    ran = {check.name for check in result.checks}
+    skipped = [name for name in CHECKS if name not in ran]
+    if skipped:
+        out.append(f"· not run: {', '.join(skipped)}\n", style="dim")
+    said = " ".join(check.message for check in result.checks)  # what need not be said twice
+    if result.diagnosis is not None:
+        out.append("\nWhat went wrong", style="bold")
+        out.append(f" ({result.diagnosis.id})\n", style="dim")
+        if result.diagnosis.message not in said:
+            out.append(result.diagnosis.message + "\n")
+    worst = result.worst
+    if worst is not None and worst.where not in said:
+        out.append("\nLargest error ", style="bold")
+        out.append(
+            f"{worst.error:.3g} at {worst.where}: yours {worst.got:.6g}, PyTorch"
+            f" {worst.expected:.6g} (case {worst.case})\n"
+        )
+    if queued:
+        out.append(f"\n{queued}: press q to drill them now.\n", style="bold")
+    if result.replay:
+        out.append(f"\nSame inputs again: {result.replay}", style="dim")
+    return out
+
+
+class GradingPanel(VerticalScroll):
+    """Shows one exercise's grading: in progress, its verdict, or a line of standing."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress")
+        yield LoadingIndicator()
+        yield Static(id="verdict")
+        yield Static(id="output", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#output").border_title = "Your code printed (not part of the verdict)"
+        self.show_text(Text(""))
+
+    def show_grading(self, name: str, cold: bool) -> None:
+        """Grading has started; `cold` when the child may still be importing torch."""
+        wait = " (the first grading waits for PyTorch to load: a few seconds)" if cold else ""
+        self.query_one("#progress", Static).update(f"Grading {name}…{wait}")
+        self._show(grading=True, output="")
+
+    def show_result(self, result: GradeResult, queued: str | None = None) -> None:
+        self.query_one("#verdict", Static).update(verdict_text(result, queued))
+        self._show(grading=False, output=result.output.rstrip())
+        self.scroll_home(animate=False)
+
+    def show_text(self, text: Text | str) -> None:
+        """Anything else: the stored standing, a grader failure, a reset."""
+        self.query_one("#verdict", Static).update(text)
+        self._show(grading=False, output="")
+
+    def _show(self, *, grading: bool, output: str) -> None:
+        self.query_one("#progress").display = grading
+        self.query_one(LoadingIndicator).display = grading
+        self.query_one("#verdict").display = not grading
+        box = self.query_one("#output", Static)
+        box.update(output)
+        box.display = bool(output)
