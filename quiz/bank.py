@@ -92,7 +92,7 @@ def load_bank(directory: Path | None = None) -> Bank:
     return bank
 
 
-def _parse_cached(raw: bytes, cache: Path) -> Any:
+def parse_cached(raw: bytes, cache: Path) -> Any:
     """YAML -> data, through a JSON copy named by the content's hash."""
     cached = cache / f"{hashlib.blake2b(raw, digest_size=16).hexdigest()}.json"
     try:
@@ -116,22 +116,22 @@ def _load_file(path: Path, bank: Bank, cache: Path) -> None:
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
-        data = _parse_cached(raw, cache)
+        data = parse_cached(raw, cache)
     except (OSError, UnicodeDecodeError) as exc:
         problem(None, None, f"cannot read file: {exc}")
         return
     except yaml.YAMLError as exc:
-        problem(*_yaml_error(text, exc))
+        problem(*yaml_error(text, exc))
         return
 
-    lines = _LineFinder(text)
+    lines = LineFinder(text)
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
         problem(1, None, "a bank file needs `topic: {id, title}` and a `questions:` list")
         return
     try:
         topic = msgspec.convert(data.get("topic"), Topic)
     except msgspec.ValidationError as exc:
-        loc, message = _describe(exc)
+        loc, message = describe_error(exc)
         problem(lines.find(("topic", *loc)), None, f"bad topic: {message}")
         return
     bank.topics[topic.id] = topic
@@ -145,7 +145,7 @@ def _load_file(path: Path, bank: Bank, cache: Path) -> None:
         try:
             question = msgspec.convert({**raw, "topic": topic.id}, Question)
         except msgspec.ValidationError as exc:
-            loc, message = _describe(exc)
+            loc, message = describe_error(exc)
             problem(lines.find(("questions", index, *loc)), qid, message)
             continue
         if question.id in bank.questions:
@@ -163,7 +163,7 @@ def _load_file(path: Path, bank: Bank, cache: Path) -> None:
 _ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*['\"]?([\w.-]+)")
 
 
-def _yaml_error(text: str, exc: yaml.YAMLError) -> tuple[int | None, str | None, str]:
+def yaml_error(text: str, exc: yaml.YAMLError) -> tuple[int | None, str | None, str]:
     """Line, enclosing question id and reason for a parse error."""
     context = getattr(exc, "context_mark", None)
     mark = context or getattr(exc, "problem_mark", None)
@@ -183,7 +183,7 @@ _AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
 
-def _describe(exc: msgspec.ValidationError) -> tuple[tuple[Any, ...], str]:
+def describe_error(exc: msgspec.ValidationError) -> tuple[tuple[Any, ...], str]:
     """The path inside the question and a sentence naming the field, from msgspec's message."""
     match = _AT.match(str(exc))
     msg, path = match["msg"], match["path"] or ""
@@ -203,7 +203,7 @@ def _describe(exc: msgspec.ValidationError) -> tuple[tuple[Any, ...], str]:
     return loc, f"`{where}`: {msg}" if where else msg
 
 
-class _LineFinder:
+class LineFinder:
     """Maps a path such as ('questions', 3, 'answer') to a 1-based line, composing on demand."""
 
     def __init__(self, text: str) -> None:

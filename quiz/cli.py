@@ -177,19 +177,28 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def bank_check(directory: Path | None, as_json: bool) -> int:
-    """Validate every bank; counts by topic, type, difficulty and language."""
+    """Validate every bank and interview script; counts by topic, type, difficulty, language."""
     from quiz.bank import load_bank
 
     bank = load_bank(directory)
+    problems = list(bank.problems)
     counts = bank.counts()
     total = len(bank.questions)
     counts["language"] = {"en": total, "zh-Hant": total, "zh-Hans": total}
+    scripts = []
+    if directory is None:  # scripts refer to the shipped bank's ids
+        from quiz.interview.scripts import load_scripts
+
+        scripts, script_problems = load_scripts(bank=bank)
+        problems += script_problems
+    levels = {level: sum(s.level == level for s in scripts) for level in ("junior", "senior")}
     if as_json:
         report = {
-            "ok": not bank.problems,
+            "ok": not problems,
             "questions": total,
             "topics": sorted(bank.topics),
             "counts": counts,
+            "interviews": {"scripts": len(scripts), "levels": levels},
             "problems": [
                 {
                     "file": str(p.file),
@@ -197,7 +206,7 @@ def bank_check(directory: Path | None, as_json: bool) -> int:
                     "question_id": p.question_id,
                     "message": p.message,
                 }
-                for p in bank.problems
+                for p in problems
             ],
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -206,11 +215,16 @@ def bank_check(directory: Path | None, as_json: bool) -> int:
         for heading, table in counts.items():
             cells = ", ".join(f"{k}: {v}" for k, v in sorted(table.items()))
             print(f"  by {heading}: {cells}")
-        for problem in bank.problems:
+        if scripts:
+            print(
+                f"{len(scripts)} interview scripts: {levels['junior']} junior, "
+                f"{levels['senior']} senior"
+            )
+        for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
-        if bank.problems:
-            print(f"{len(bank.problems)} problem(s) found", file=sys.stderr)
-    return 1 if bank.problems else 0
+        if problems:
+            print(f"{len(problems)} problem(s) found", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def bank_flagged() -> int:

@@ -53,6 +53,12 @@ def test_counts_meet_the_syllabus(report: dict) -> None:
     assert counts["language"] == {"en": total, "zh-Hant": total, "zh-Hans": total}
 
 
+def test_interview_scripts_validate_at_two_levels(report: dict) -> None:
+    interviews = report["interviews"]
+    assert interviews["scripts"] >= 6
+    assert interviews["levels"]["junior"] >= 1 and interviews["levels"]["senior"] >= 1
+
+
 def test_at_least_ten_generated_numeric_questions() -> None:
     generated = [
         q for q in load_bank().questions.values() if isinstance(q, Numeric) and q.generator

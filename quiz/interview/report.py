@@ -1,0 +1,309 @@
+"""The end-of-interview report: score per topic, time per step, mistakes, what to drill next.
+
+`build_report` reads a finished run into plain data (what the app shows and tests check);
+`to_markdown` writes it out for the saved file. Headings are English like the rest of the app;
+questions, answers and topic titles follow the interview's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from quiz.engine import truth_label
+from quiz.i18n import Lang
+from quiz.questions import Free, Multi, Numeric, Order, Single, SpotError, TrueFalse
+
+if TYPE_CHECKING:
+    from quiz.interview.run import InterviewRun, StepRecord
+
+WEAK = 0.8  # a topic scoring below this is worth drilling
+SUGGESTIONS = 3  # questions suggested per weak topic
+LEVEL_DIFFICULTY = {"junior": (1, 2), "senior": (2, 3)}
+ENDINGS = {"completed": "Completed", "ended early": "Ended early", "time up": "Time ran out"}
+STATUS = {"right": "right", "wrong": "wrong", "skipped": "skipped", "unanswered": "not answered"}
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic: str
+    title: str
+    score: float  # mean over its steps
+    steps: int
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One row of the time-per-question table."""
+
+    number: int
+    step_id: str
+    label: str  # the question, shortened, or "Coding: <exercise>"
+    topic: str
+    seconds: float
+    score: float
+    status: str
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A step not fully right, with what was given and what was wanted."""
+
+    number: int
+    label: str  # the full prompt, or "Coding: <exercise>"
+    status: str
+    given: str | None = None
+    expected: str | None = None
+    missed_points: tuple[str, ...] = ()
+    explanation: str | None = None
+    diagnoses: tuple[str, ...] = ()  # coding: one line per failed grading, "id: message"
+    passed_later: bool = False  # coding: a later grading passed
+    queued: tuple[str, ...] = ()  # coding: questions the diagnoses made due for review
+
+
+@dataclass(frozen=True)
+class Drill:
+    """A weak topic and the ways to work on it."""
+
+    topic: str
+    title: str
+    score: float
+    question_ids: tuple[str, ...]
+    commands: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    script_id: str
+    title: str
+    level: str
+    started_at: datetime
+    minutes: int
+    seconds: float  # active time taken
+    ending: str
+    score: float
+    topics: tuple[TopicScore, ...]
+    steps: tuple[StepLine, ...]
+    mistakes: tuple[Mistake, ...]
+    drill: tuple[Drill, ...]
+
+
+def build_report(run: InterviewRun) -> Report:
+    lang, bank = run.lang, run.bank
+
+    def title(topic: str) -> str:
+        return bank.topics[topic].title.get(lang) if topic in bank.topics else topic
+
+    per_topic: dict[str, list[float]] = {}
+    for record in run.records:
+        per_topic.setdefault(record.step.topic, []).append(record.score)
+    topics = tuple(
+        TopicScore(topic, title(topic), sum(scores) / len(scores), len(scores))
+        for topic, scores in per_topic.items()
+    )
+    steps = tuple(
+        StepLine(
+            r.number,
+            r.step.id,
+            _shorten(_label(r, lang)),
+            title(r.step.topic),
+            r.seconds,
+            r.score,
+            STATUS[r.status or "unanswered"],
+        )
+        for r in run.records
+    )
+    mistakes = tuple(m for m in (_mistake(r, lang) for r in run.records) if m is not None)
+    return Report(
+        script_id=run.script.id,
+        title=run.script.title.get(lang),
+        level=run.script.level,
+        started_at=run.started_at,
+        minutes=run.minutes,
+        seconds=run.elapsed(),
+        ending=run.ending or "ended early",
+        score=run.score,
+        topics=topics,
+        steps=steps,
+        mistakes=mistakes,
+        drill=_drill(run, topics),
+    )
+
+
+def _label(record: StepRecord, lang: Lang) -> str:
+    if record.posed is None:
+        return f"Coding: {record.step.exercise}"
+    return record.posed.prompt(lang)
+
+
+def _shorten(text: str, width: int = 70) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
+def _mistake(record: StepRecord, lang: Lang) -> Mistake | None:
+    failed = [a for a in record.attempts if not a.passed]
+    if record.score >= 1.0 and not failed:
+        return None
+    status = STATUS[record.status or "unanswered"]
+    if record.posed is None:
+        diagnoses = tuple(
+            f"{a.diagnosis.id}: {a.diagnosis.message}"
+            if a.diagnosis
+            else next((f"{c.name}: {c.message}" for c in a.checks if not c.passed), a.verdict)
+            for a in failed
+        )
+        return Mistake(
+            record.number,
+            _label(record, lang),
+            status,
+            diagnoses=diagnoses,
+            passed_later=record.score >= 1.0,
+            queued=tuple(record.queued),
+        )
+    question = record.posed.question
+    outcome = record.outcome
+    missed: tuple[str, ...] = ()
+    if isinstance(question, Free) and outcome is not None:
+        covered = set(outcome.response["covered"])
+        missed = tuple(kp.get(lang) for i, kp in enumerate(question.key_points) if i not in covered)
+    return Mistake(
+        number=record.number,
+        label=_label(record, lang),
+        status=status,
+        given=_given(record, lang) if outcome is not None else None,
+        expected=outcome.expected if outcome is not None else None,
+        missed_points=missed,
+        explanation=question.explanation.get(lang),
+    )
+
+
+def _given(record: StepRecord, lang: Lang) -> str:
+    """The learner's answer in words, from what the engine recorded."""
+    assert record.posed is not None and record.outcome is not None
+    question, response = record.posed.question, record.outcome.response
+
+    def numbered(options: list[Any], indices: list[int]) -> str:
+        return "; ".join(f"{i + 1}. {options[i].get(lang)}" for i in indices)
+
+    if isinstance(question, Single):
+        return numbered(question.choices, [response])
+    if isinstance(question, SpotError):
+        return numbered(question.lines, [response])
+    if isinstance(question, Multi):
+        return numbered(question.choices, response)
+    if isinstance(question, TrueFalse):
+        return truth_label(response, lang)
+    if isinstance(question, Numeric):
+        return f"{response:,g}"
+    if isinstance(question, Order):
+        return " → ".join(question.items[i].get(lang) for i in response)
+    return response["text"].strip() or "(nothing written)"
+
+
+def _drill(run: InterviewRun, topics: tuple[TopicScore, ...]) -> tuple[Drill, ...]:
+    """Topics below WEAK, weakest first, each with up to SUGGESTIONS bank questions (those missed
+    here first, then those a failed exercise's diagnoses queued, then others of the topic at this
+    level) and the commands to practise it; a failed exercise adds its hint and grade commands."""
+    bank = run.bank
+    asked = [r.posed.question.id for r in run.records if r.posed is not None]
+    missed = [r.posed.question.id for r in run.records if r.posed is not None and r.score < 1]
+    failed = [r for r in run.records if r.posed is None and r.score < 1]
+    levels = LEVEL_DIFFICULTY[run.script.level]
+    drills = []
+    for topic in sorted((t for t in topics if t.score < WEAK), key=lambda t: t.score):
+        coding = [r for r in failed if r.step.topic == topic.topic]
+        ids = [q for q in missed if q in bank.questions and bank.questions[q].topic == topic.topic]
+        ids += [q for r in coding for q in r.queued]
+        ids += [
+            q.id for q in bank.select(topic=topic.topic, difficulty=levels) if q.id not in asked
+        ]
+        commands = [f"rnnprep quiz --topic {topic.topic}"]
+        for record in coding:
+            name = record.step.exercise
+            commands += [f"rnnprep exercise hint {name}", f"rnnprep grade exercise {name}"]
+        drills.append(
+            Drill(
+                topic.topic,
+                topic.title,
+                topic.score,
+                tuple(dict.fromkeys(ids))[:SUGGESTIONS],
+                tuple(dict.fromkeys(commands)),
+            )
+        )
+    return tuple(drills)
+
+
+def to_markdown(report: Report) -> str:
+    """The report as a Markdown document."""
+    out = [
+        f"# Mock interview: {report.title} ({report.level})",
+        "",
+        f"- Date: {report.started_at:%Y-%m-%d %H:%M}",
+        f"- Script: `{report.script_id}`",
+        f"- Length: {report.minutes} minutes; took {_clock(report.seconds)}"
+        f" ({ENDINGS[report.ending].lower()})",
+        f"- Score: **{report.score:.0%}** over {len(report.steps)} steps",
+        "",
+        "## Score per topic",
+        "",
+        "| Topic | Score | Steps |",
+        "| --- | ---: | ---: |",
+        *[f"| {_cell(t.title)} | {t.score:.0%} | {t.steps} |" for t in report.topics],
+        "",
+        "## Time per question",
+        "",
+        "| # | Question | Topic | Time | Score | Result |",
+        "| ---: | --- | --- | ---: | ---: | --- |",
+        *[
+            f"| {s.number} | {_cell(s.label)} | {_cell(s.topic)} | {_clock(s.seconds)}"
+            f" | {s.score:.0%} | {s.status} |"
+            for s in report.steps
+        ],
+        "",
+        "## Mistakes",
+        "",
+    ]
+    if not report.mistakes:
+        out += ["None: every step was right.", ""]
+    for m in report.mistakes:
+        out += [f"### {m.number}. {' '.join(m.label.split())}", "", f"- Result: {m.status}"]
+        if m.given is not None:
+            out.append(f"- Your answer: {_inline(m.given)}")
+        if m.expected is not None:
+            out.append(f"- Expected: {_inline(m.expected)}")
+        if m.missed_points:
+            out += ["- Key points missed:", *[f"  - {p}" for p in m.missed_points]]
+        if m.diagnoses:
+            out += ["- The grader's diagnoses, one per failed grading:"]
+            out += [f"  - {_inline(d)}" for d in m.diagnoses]
+            if m.passed_later:
+                out.append("- A later grading passed.")
+        if m.queued:
+            out.append(f"- Due for review now: {', '.join(f'`{q}`' for q in m.queued)}")
+        if m.explanation:
+            out.append(f"- Why: {_inline(m.explanation)}")
+        out.append("")
+    out += ["## What to drill next", ""]
+    if not report.drill:
+        out += [f"Nothing scored below {WEAK:.0%}. Try the other level or another script.", ""]
+    for n, d in enumerate(report.drill, start=1):
+        ids = ", ".join(f"`{qid}`" for qid in d.question_ids) or "its questions"
+        commands = "; ".join(f"`{c}`" for c in d.commands)
+        out.append(f"{n}. **{d.title}** ({d.score:.0%}): {ids}. Run {commands}.")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _cell(text: str) -> str:
+    """Text that stays inside one Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _inline(text: str) -> str:
+    return " ".join(text.split())

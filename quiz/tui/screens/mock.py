@@ -1,0 +1,514 @@
+"""Mock interview screens: pick a script, sit it against the clock, read the report.
+
+MockScreen lists the scripts of a level and the past interviews; starting one pushes
+InterviewScreen, which asks each step with the quiz's own answer widgets, grades the coding step
+in a worker thread while the clock keeps running, and switches to MockReportScreen at the end.
+Popping the report comes back to MockScreen, where the new score is listed. Every id here starts
+with `mock-`: screen stylesheets are global once loaded, and the quiz's own ids must not match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from exercises.errors import GraderError, UsageError
+from exercises.results import GradeResult
+from quiz.bank import BankProblem
+from quiz.engine import AnswerError
+from quiz.interview.report import to_markdown
+from quiz.interview.run import Ending, InterviewRun, StepRecord
+from quiz.interview.scripts import LENGTHS, LEVELS, Script, choose_script, load_scripts
+from quiz.questions import Free
+from quiz.tui.app import STYLES
+from quiz.tui.grader import WarmGrader
+from quiz.tui.messages import AnswerGiven
+from quiz.tui.screens.quiz import HOW
+from quiz.tui.widgets.answers import answer_widget
+from quiz.tui.widgets.grading import GradingPanel
+
+LOW_TIME_S = 5 * 60  # the clock turns red with this little left
+
+
+@dataclass
+class ScriptsLoaded(Message):
+    """The interview scripts finished loading (off the UI thread)."""
+
+    scripts: list[Script]
+    problems: list[BankProblem]
+
+
+@dataclass
+class Graded(Message):
+    """The grader finished with the coding step's file."""
+
+    result: GradeResult
+
+
+@dataclass
+class GradingFailed(Message):
+    """The file could not be graded at all (missing, or the grader broke)."""
+
+    reason: str
+
+
+def _clock(seconds: float) -> str:
+    whole = max(0, round(seconds))
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+class MockScreen(Screen):
+    """The start: level, length and script, and the interviews sat so far."""
+
+    SUB_TITLE = "Mock interview"
+    CSS_PATH = STYLES / "mock.tcss"
+    BINDINGS = [
+        Binding("l", "toggle_level", "Level", id="mock.level", tooltip="Junior or senior scripts"),
+        Binding("t", "toggle_length", "Length", id="mock.length", tooltip="30 or 45 minutes"),
+        Binding("escape", "app.pop_screen", "Home", id="mock.home", tooltip="Back to home"),
+    ]
+
+    def __init__(
+        self,
+        minutes: int = 30,
+        level: str = "junior",
+        script: str | None = None,
+        report_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.minutes = minutes
+        self.level = level
+        self.wanted = script
+        self.report_path = report_path
+        self.scripts: list[Script] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="mock-start"):
+            yield Static(id="mock-setup")
+            yield Static(
+                "Scripts: enter starts the highlighted one; the clock starts with it.",
+                classes="muted",
+            )
+            yield OptionList(id="mock-scripts")
+            yield Static("Past interviews", classes="muted")
+            table = DataTable(id="mock-past", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Date", "Script", "Level", "Score", "Report")
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#mock-scripts", OptionList).loading = True
+        self.load()
+        self.refresh_past()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_past()
+
+    @work(thread=True, exclusive=True, group="mock-scripts")
+    def load(self) -> None:
+        """Validating the scripts reads every file and the exercise catalogue: off the UI."""
+        self.post_message(ScriptsLoaded(*load_scripts(bank=self.app.bank)))
+
+    @on(ScriptsLoaded)
+    def _loaded(self, message: ScriptsLoaded) -> None:
+        self.scripts = message.scripts
+        files = sorted({p.file.name for p in message.problems})
+        if files:
+            self.notify(
+                f"Some interview scripts were left out; fix {', '.join(files)}.",
+                title="Interview script problems",
+                severity="warning",
+                timeout=15,
+            )
+        if self.wanted is not None:
+            chosen = next((s for s in self.scripts if s.id == self.wanted), None)
+            if chosen is None:
+                self.notify(f"There is no interview script {self.wanted!r}.", severity="warning")
+                self.wanted = None
+            else:
+                self.level = chosen.level
+        self.query_one("#mock-scripts", OptionList).loading = False
+        self.fill_scripts()
+        self.refresh_past()  # now with the scripts' titles
+
+    def fill_scripts(self) -> None:
+        """The scripts of the chosen level, the suggested (or asked-for) one highlighted."""
+        lang, bank = self.app.lang, self.app.bank
+        shown = [s for s in self.scripts if s.level == self.level]
+        suggested = choose_script(shown, self.level, self.minutes, self.app.store.interviews())
+        listing = self.query_one("#mock-scripts", OptionList)
+        listing.clear_options()
+        for script in shown:
+            topics = ", ".join(bank.topics[t].title.get(lang) for t in script.topics)
+            mark = "  ★ suggested" if script is suggested else ""
+            label = Text.assemble(
+                (script.title.get(lang), "bold"),
+                f"  ({script.minutes} min){mark}\n",
+                (topics, "dim"),
+            )
+            listing.add_option(Option(label, id=script.id))
+        ids = [s.id for s in shown]
+        target = self.wanted or (suggested.id if suggested else None)
+        if target in ids:
+            listing.highlighted = ids.index(target)
+        listing.focus()
+        report = f" · report to {self.report_path}" if self.report_path else ""
+        self.query_one("#mock-setup", Static).update(
+            f"Level [b]{self.level}[/b] (l) · length [b]{self.minutes} min[/b] (t){report}"
+        )
+
+    def refresh_past(self) -> None:
+        titles = {s.id: s.title.get(self.app.lang) for s in self.scripts}
+        table = self.query_one("#mock-past", DataTable)
+        table.clear()
+        for past in reversed(self.app.store.interviews()):
+            score = "unfinished" if past.score is None else f"{past.score:.0%}"
+            table.add_row(
+                f"{past.started_at.astimezone():%Y-%m-%d %H:%M}",
+                titles.get(past.script, past.script),
+                past.level,
+                score,
+                past.report_path or "",
+            )
+
+    def action_toggle_level(self) -> None:
+        self.level = LEVELS[(LEVELS.index(self.level) + 1) % len(LEVELS)]
+        self.wanted = None
+        self.fill_scripts()
+
+    def action_toggle_length(self) -> None:
+        self.minutes = LENGTHS[(LENGTHS.index(self.minutes) + 1) % len(LENGTHS)]
+        self.fill_scripts()
+
+    @on(OptionList.OptionSelected, "#mock-scripts")
+    def _start(self, event: OptionList.OptionSelected) -> None:
+        script = next(s for s in self.scripts if s.id == event.option.id)
+        app = self.app
+        run = InterviewRun(
+            script, app.bank, app.store, minutes=self.minutes, lang=app.lang, rng=app.rng
+        )
+        self.wanted = None
+        app.push_screen(InterviewScreen(run, self.report_path))
+
+
+class Verdict(Static, can_focus=True):
+    """How the answer went, briefly; focused so its keys never clash with the answer's."""
+
+    BINDINGS = [
+        Binding("enter", "screen.next", "Next", id="mock.next", tooltip="Next question"),
+        Binding("n", "screen.next", "Next", show=False, id="mock.n", tooltip="Next question"),
+    ]
+
+    def show(self, record: StepRecord) -> None:
+        assert record.outcome is not None and record.posed is not None
+        text = Text()
+        if record.right:
+            text.append("✓ Right", style="bold green")
+        else:
+            text.append("✗ Not quite", style="bold red")
+        question = record.posed.question
+        if isinstance(question, Free):
+            covered = len(record.outcome.response["covered"])
+            text.append(f"  ({covered} of {len(question.key_points)} key points)")
+        else:
+            text.append("\n\nAnswer: ", style="bold")
+            text.append(record.outcome.expected)
+        text.append("\n\nThe report explains every answer.  enter: next", style="dim")
+        self.update(text)
+
+
+class CodingPanel(VerticalScroll):
+    """The coding step: the learner's file, the grader's verdict (in the exercises screen's own
+    panel) and the task."""
+
+    BINDINGS = [
+        Binding("g", "screen.grade", "Grade", id="mock.grade", tooltip="Grade your file"),
+        Binding(
+            "n",
+            "screen.next",
+            "Move on",
+            id="mock.coding-next",
+            tooltip="Next step; code that has not passed scores 0",
+        ),
+    ]
+
+    def __init__(self, exercise: str) -> None:
+        super().__init__(id="mock-coding")
+        self.exercise = exercise
+
+    def compose(self) -> ComposeResult:
+        from exercises import api, catalogue
+
+        path = api.learner_file(self.exercise)
+        yield Static(
+            f"Your file: {path}\nEdit it in your editor, save, then press g to grade it here.",
+            id="mock-file",
+            markup=False,
+        )
+        yield GradingPanel(id="mock-results")
+        readme = catalogue.load(self.exercise).readme
+        yield Markdown(readme.read_text(encoding="utf-8"), id="mock-readme")
+
+
+class InterviewScreen(Screen):
+    """The interview itself: the clock, the interviewer's line, the question, the answer."""
+
+    SUB_TITLE = "Mock interview"
+    CSS_PATH = STYLES / "mock.tcss"
+    BINDINGS = [
+        Binding("p", "pause", "Pause", id="mock.pause", tooltip="Stop the clock"),
+        Binding("e", "end", "End", id="mock.end", tooltip="End early (asks first)"),
+        Binding(
+            "escape",
+            "end",
+            "Pause/end",
+            id="mock.escape",
+            tooltip="Stop the clock and offer to end; works while typing",
+        ),
+        Binding("ctrl+n", "skip", "Skip", id="mock.skip", tooltip="Skip this step; it scores 0"),
+    ]
+
+    def __init__(self, run: InterviewRun, report_path: Path | None = None) -> None:
+        super().__init__()
+        self.run = run
+        self.report_path = report_path
+        self.grading = False
+        self.ticker: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="mock-clock")
+        with VerticalScroll(id="mock-stage"):
+            yield Static(id="mock-interviewer", markup=False)
+            yield Static(id="mock-prompt", markup=False)
+            yield Static(id="mock-how", classes="muted")
+            yield Vertical(id="mock-answer")
+            yield Verdict(id="mock-verdict", classes="panel")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.ticker = self.set_interval(1.0, self.tick)
+        await self.show_step()
+
+    def tick(self) -> None:
+        """Once a second: the clock, and the end when time is up (once this screen is on top
+        again, if the command palette covers it, so the report replaces the interview)."""
+        if self.run.ending is None and self.run.time_up and self.is_current:
+            self.finish("time up")
+            return
+        clock = self.query_one("#mock-clock", Static)
+        left = self.run.remaining()
+        record = self.run.current
+        where = f"step {record.number}" if record else "done"
+        state = "⏸ paused" if self.run.paused else f"⏱ {_clock(left)} left"
+        clock.update(f"{state} · {self.run.script.title.get(self.run.lang)} · {where}")
+        clock.set_class(left < LOW_TIME_S, "low")
+
+    async def show_step(self) -> None:
+        record = self.run.current
+        assert record is not None
+        lang = self.run.lang
+        self.query_one("#mock-interviewer", Static).update(self.run.lead_in())
+        verdict = self.query_one(Verdict)
+        verdict.display = False
+        holder = self.query_one("#mock-answer", Vertical)
+        holder.disabled = False
+        await holder.remove_children()
+        if record.posed is None:
+            name = record.step.exercise or ""
+            self.query_one("#mock-prompt", Static).update(
+                f"Implement {name}: one step of the cell, exactly as PyTorch computes it."
+            )
+            self.query_one("#mock-how", Static).update("g grades your file; n moves on.")
+            widget = CodingPanel(name)
+            self.prewarm(self.app.grader)
+        else:
+            self.query_one("#mock-prompt", Static).update(record.posed.prompt(lang))
+            self.query_one("#mock-how", Static).update(HOW[record.posed.question.type])
+            widget = answer_widget(record.posed, lang)
+        await holder.mount(widget)
+        focusable = [w for w in (widget, *widget.query("*")) if w.can_focus]
+        if focusable:
+            focusable[0].focus()
+        self.tick()
+
+    @on(AnswerGiven)
+    def _answer_given(self, message: AnswerGiven) -> None:
+        record = self.run.current
+        if record is None or record.done or record.posed is None:
+            return
+        try:
+            self.run.submit(message.response)
+        except AnswerError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.query_one("#mock-answer").disabled = True
+        verdict = self.query_one(Verdict)
+        verdict.show(record)
+        verdict.display = True
+        verdict.focus()
+        verdict.scroll_visible()
+
+    def action_grade(self) -> None:
+        record = self.run.current
+        if record is None or record.posed is not None:
+            return
+        if record.done:
+            self.notify("That passed already; press n for the next step.")
+            return
+        if self.grading:
+            self.notify("Still grading…")
+            return
+        self.grading = True
+        name = record.step.exercise or ""
+        grader = self.app.grader
+        self.query_one(GradingPanel).show_grading(name, cold=not grader.warm)
+        self.grade(name, grader)
+
+    @work(thread=True, group="mock-prewarm")
+    def prewarm(self, grader: WarmGrader) -> None:
+        """Start the grading process while the learner reads the task: torch takes seconds."""
+        grader.start()
+
+    @work(thread=True, exclusive=True, group="mock-grade")
+    def grade(self, exercise: str, grader: WarmGrader) -> None:
+        """On the app's warm grader, which records the attempt; never on the UI thread."""
+        try:
+            result = grader.grade(exercise)
+        except (UsageError, GraderError) as exc:
+            self.post_message(GradingFailed(str(exc)))
+        else:
+            self.post_message(Graded(result))
+
+    @on(Graded)
+    def _graded(self, message: Graded) -> None:
+        self.grading = False
+        record = self.run.current
+        if record is None or record.posed is not None or record.done:
+            return  # the interview moved on while the grader ran
+        self.run.submit(message.result)
+        self.query_one(GradingPanel).show_result(message.result)
+
+    @on(GradingFailed)
+    def _grading_failed(self, message: GradingFailed) -> None:
+        self.grading = False
+        for panel in self.query(GradingPanel):
+            panel.show_text(Text(f"Could not grade: {message.reason}"))
+
+    async def action_next(self) -> None:
+        if self.run.ending is not None:
+            return
+        if self.run.next() is None:
+            self.finish("completed")
+        else:
+            await self.show_step()
+
+    async def action_skip(self) -> None:
+        record = self.run.current
+        if record is not None and not record.done:
+            await self.action_next()
+
+    def action_pause(self) -> None:
+        self._hold(ending=False)
+
+    def action_end(self) -> None:
+        self._hold(ending=True)
+
+    def _hold(self, ending: bool) -> None:
+        """Stop the clock under a dialog that resumes or ends."""
+        if self.run.ending is not None:
+            return
+        self.run.pause()
+        self.tick()
+
+        def after(end: bool | None) -> None:
+            if end:
+                self.finish("ended early")
+            else:
+                self.run.resume()
+                self.tick()
+
+        self.app.push_screen(PauseScreen(ending), after)
+
+    def finish(self, ending: Ending) -> None:
+        """Save the report (to the default place if the asked-for path fails) and show it."""
+        if self.ticker is not None:
+            self.ticker.stop()
+        self.run.end(ending)
+        try:
+            report, path = self.run.finish(self.report_path)
+        except OSError as exc:
+            self.notify(f"Could not write {self.report_path}: {exc}", severity="error")
+            report, path = self.run.finish()
+        self.app.switch_screen(MockReportScreen(to_markdown(report), path))
+
+
+class PauseScreen(ModalScreen[bool]):
+    """The clock is stopped while this is up; the interview is hidden behind it."""
+
+    CSS_PATH = STYLES / "mock.tcss"
+    BINDINGS = [
+        Binding("y,e", "dismiss(True)", "End now", id="mock.confirm-end", tooltip="See the report"),
+        Binding("escape,p,n,r", "dismiss(False)", "Resume", id="mock.resume", tooltip="Carry on"),
+    ]
+
+    def __init__(self, ending: bool) -> None:
+        super().__init__()
+        self.ending = ending
+
+    def compose(self) -> ComposeResult:
+        if self.ending:
+            text = (
+                "[b]End the interview now?[/b]\n\nThe clock is stopped.\n\n"
+                "y / e: end and see the report · n / escape: carry on"
+            )
+        else:
+            text = (
+                "[b]Paused[/b]: the clock is stopped.\n\n"
+                "p / escape: resume · e: end the interview now"
+            )
+        with Vertical(id="mock-pause", classes="panel"):
+            yield Static(text)
+        yield Footer()
+
+
+class MockReportScreen(Screen):
+    """The report as saved, rendered; back returns to the mock interview list."""
+
+    SUB_TITLE = "Mock interview report"
+    CSS_PATH = STYLES / "mock.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="mock.back", tooltip="Interview list"),
+        Binding(
+            "enter",
+            "app.pop_screen",
+            "Back",
+            show=False,
+            id="mock.back-enter",
+            tooltip="Interview list",
+        ),
+    ]
+
+    def __init__(self, markdown: str, path: Path) -> None:
+        super().__init__()
+        self.markdown = markdown
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="mock-report"):
+            yield Static(f"Saved to {self.path}", id="mock-saved", classes="muted", markup=False)
+            yield Markdown(self.markdown, id="mock-report-text")
+        yield Footer()
