@@ -15,7 +15,7 @@ class TopicProgress:
     topic: str
     title: str
     total: int
-    seen: int
+    seen: int  # answered at least once (a card queued by a diagnosis alone does not count)
     due: int
     accuracy: float | None  # share of answers right; None before the first answer
 
@@ -27,7 +27,9 @@ def topic_progress(
     moment = at or now_utc()
     due_dates = store.due_dates()
     answers: dict[str, list[bool]] = {}
+    answered: set[str] = set()
     for review in store.reviews():
+        answered.add(review.question_id)
         question = bank.questions.get(review.question_id)
         if question is not None:
             answers.setdefault(question.topic, []).append(review.correct)
@@ -40,7 +42,7 @@ def topic_progress(
                 topic=topic_id,
                 title=topic.title.get(lang),
                 total=len(ids),
-                seen=sum(qid in due_dates for qid in ids),
+                seen=sum(qid in answered for qid in ids),
                 due=sum(qid in due_dates and due_dates[qid] <= moment for qid in ids),
                 accuracy=sum(marks) / len(marks) if marks else None,
             )

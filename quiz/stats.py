@@ -41,7 +41,7 @@ class TopicMastery:
     topic: str
     title: str
     questions: int
-    seen: int  # questions with a card (answered at least once outside practice)
+    seen: int  # questions answered at least once (practice included)
     retrievability: float | None  # mean FSRS recall probability (0-1) of seen cards at `at`
     accuracy: float | None  # share of answers right; None before the first answer
     due: int  # due now (at `at`)

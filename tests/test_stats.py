@@ -123,7 +123,11 @@ def test_topics_mastery_and_accuracy(mini_bank: Bank, filled: Store) -> None:
     gates, counting = topics["gates"], topics["counting"]
     assert (gates.seen, gates.due, gates.accuracy) == (2, 1, pytest.approx(2 / 3))
     # the practice answer counts for accuracy but schedules nothing
-    assert (counting.seen, counting.due, counting.accuracy) == (1, 0, 1.0)
+    assert (counting.seen, counting.due, counting.accuracy) == (
+        2,
+        0,
+        1.0,
+    )  # the practice answer counts as seen
     for topic in (gates, counting):
         assert 0 < topic.retrievability <= 1
     spacing, cards = Spacing(), filled.cards()
@@ -134,7 +138,7 @@ def test_topics_mastery_and_accuracy(mini_bank: Bank, filled: Store) -> None:
     # recall fades: a month later it is lower
     later = compute_stats(mini_bank, filled, AT + timedelta(days=30), tz=UTC, exercise_names=[])
     assert {t.topic: t for t in later.topics}["gates"].retrievability < gates.retrievability
-    assert (s.questions, s.seen, s.reviews, s.correct) == (12, 3, 6, 5)
+    assert (s.questions, s.seen, s.reviews, s.correct) == (12, 4, 6, 5)
 
 
 def test_reviews_per_day_heatmap_window(mini_bank: Bank, filled: Store) -> None:
@@ -231,7 +235,7 @@ def test_to_json_is_the_documented_shape(mini_bank: Bank, filled: Store) -> None
     assert out["today"] == "2025-03-12"
     assert out["totals"] == {
         "questions": 12,
-        "seen": 3,
+        "seen": 4,
         "reviews": 6,
         "correct": 5,
         "accuracy": pytest.approx(5 / 6),

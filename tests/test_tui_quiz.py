@@ -127,3 +127,19 @@ async def test_theme_toggle_and_palette_commands(data_home: Path) -> None:
         assert app.theme != before
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert {"Start quiz", "Review due questions", "Practice"} <= set(titles)
+
+
+async def test_wrong_answer_points_to_the_exercise_on_its_topic(data_home: Path) -> None:
+    from quiz.tui.screens.exercises import ExercisesScreen
+
+    app = RnnPrepApp(start=StartRequest("practice", topic="lstm", count=1, tags=["pytorch"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        posed = app.screen.session.current()
+        await answer(pilot, posed, right=False)
+        shown = str(app.screen.query_one(Feedback).render())
+        assert "exercise lstm_cell (press e)" in shown
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExercisesScreen)
+        assert app.screen.current == "lstm_cell"

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from quiz.engine import AnswerError
+from quiz.links import related_exercise
 from quiz.session import QuizSession
 from quiz.tui.app import STYLES
 from quiz.tui.messages import AnswerGiven
@@ -40,6 +41,7 @@ class QuizScreen(Screen):
     def __init__(self, session: QuizSession) -> None:
         super().__init__()
         self.session = session
+        self.related: str | None = None  # exercise suggested after the last wrong answer
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,8 +90,11 @@ class QuizScreen(Screen):
             self.notify(str(exc), severity="warning")
             return
         self.query_one("#answer").disabled = True
+        self.related = (
+            None if answered.outcome.correct else related_exercise(answered.posed.question)
+        )
         feedback = self.query_one(Feedback)
-        feedback.show_answer(answered, self.session.lang)
+        feedback.show_answer(answered, self.session.lang, self.related)
         feedback.display = True
         feedback.focus()
         feedback.scroll_visible()
@@ -97,7 +102,13 @@ class QuizScreen(Screen):
     def action_rate(self, value: int) -> None:
         if self.query_one(Feedback).display:
             self.session.override_rating(Rating(value))
-            self.query_one(Feedback).show_answer(self.session.answered[-1], self.session.lang)
+            self.query_one(Feedback).show_answer(
+                self.session.answered[-1], self.session.lang, self.related
+            )
+
+    def action_related_exercise(self) -> None:
+        if self.related:
+            self.app.open_screen("exercises", exercise=self.related)
 
     async def action_next(self) -> None:
         if self.session.next() is None:

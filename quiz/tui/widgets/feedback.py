@@ -17,6 +17,14 @@ class Feedback(Static, can_focus=True):
     BINDINGS = [
         Binding("enter", "screen.next", "Next", id="feedback.next", tooltip="Next question"),
         Binding("n", "screen.next", "Next", show=False, id="feedback.n", tooltip="Next question"),
+        Binding(
+            "e",
+            "screen.related_exercise",
+            "Exercise",
+            show=False,
+            id="feedback.exercise",
+            tooltip="Open the coding exercise on this topic",
+        ),
         *[
             Binding(
                 str(int(r)),
@@ -29,7 +37,8 @@ class Feedback(Static, can_focus=True):
         ],
     ]
 
-    def show_answer(self, answered: Answered, lang: Lang) -> None:
+    def show_answer(self, answered: Answered, lang: Lang, related: str | None = None) -> None:
+        """Verdict, answer, explanation, source and rating; `related` names an exercise to try."""
         q = answered.posed.question
         outcome = answered.outcome
         text = Text()
@@ -45,6 +54,9 @@ class Feedback(Static, can_focus=True):
         text.append(q.explanation.get(lang))
         text.append("\n\nSource: ", style="dim")
         text.append(q.source, style="dim")
+        if related:
+            text.append("\n\nPractise it in code: ", style="bold")
+            text.append(f"exercise {related} (press e)")
         text.append("\n\nRated ", style="bold")
         text.append(answered.rating.name, style="bold")
         text.append("  ·  1 Again  2 Hard  3 Good  4 Easy to change  ·  enter: next", style="dim")
