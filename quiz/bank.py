@@ -89,6 +89,7 @@ def load_bank(directory: Path | None = None) -> Bank:
     cache = cache_dir() / "banks"
     for path in sorted((directory or questions_dir()).glob("*.yaml")):
         _load_file(path, bank, cache)
+    bank.topics = dict(sorted(bank.topics.items(), key=lambda item: (item[1].order, item[0])))
     return bank
 
 

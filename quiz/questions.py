@@ -33,6 +33,7 @@ class Text(Struct, frozen=True, forbid_unknown_fields=True):
 class Topic(Struct, frozen=True, forbid_unknown_fields=True):
     id: QuestionId
     title: Text
+    order: int = 100  # place in the syllabus: screens list topics by it, then by id
 
 
 class _Question(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, tag_field="type"):

@@ -84,3 +84,9 @@ def test_every_question_teaches_and_cites() -> None:
     for q in load_bank().questions.values():
         assert len(q.explanation.en) >= 40, f"{q.id}: explanation too thin to teach why"
         assert q.explanation.zh and q.source.strip(), q.id
+
+
+def test_topics_come_in_syllabus_order() -> None:
+    topics = list(load_bank().topics)
+    assert topics[:3] == ["rnn_basics", "lstm", "gru"]
+    assert topics[-1] == "word2vec"
