@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Markdown, OptionList, Static
 
-from exercises import api
+from exercises import api, catalogue
 from quiz.interview import scripts
 from quiz.store import Store
 from quiz.tui.app import RnnPrepApp, StartRequest
@@ -55,8 +55,8 @@ async def start(app: RnnPrepApp, pilot) -> InterviewScreen:
     return app.screen
 
 
-async def grade(app: RnnPrepApp, pilot, solution: str) -> str:
-    shutil.copy(SOLUTIONS / solution, api.learner_file("lstm_cell"))
+async def grade(app: RnnPrepApp, pilot, solution: Path) -> str:
+    shutil.copy(solution, api.learner_file("lstm_cell"))
     await pilot.press("g")
     await pilot.pause()
     assert "Grading lstm_cell" in shown(app, "#mock-results #progress")
@@ -100,10 +100,10 @@ async def test_short_interview_with_keys_alone(data_home: Path) -> None:
 
         assert run.current.step.exercise == "lstm_cell"
         assert str(api.learner_file("lstm_cell")) in shown(app, "#mock-file")
-        first = await grade(app, pilot, "lstm_cell_gate_order.py")
+        first = await grade(app, pilot, SOLUTIONS / "lstm_cell_gate_order.py")
         assert "does not match PyTorch yet" in first and "(lstm.gate_order)" in first
         assert isinstance(app.screen, InterviewScreen)  # the UI stayed up while grading
-        second = await grade(app, pilot, "lstm_cell_pass.py")
+        second = await grade(app, pilot, catalogue.load("lstm_cell").solution)
         assert "lstm_cell matches PyTorch" in second
         await pilot.press("n")
         await pilot.pause()
