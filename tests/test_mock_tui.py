@@ -20,7 +20,7 @@ from tests.conftest import FIXTURES
 from tests.tui_driver import answer
 
 SHORT = FIXTURES / "interviews" / "short"
-SOLUTIONS = FIXTURES / "interviews" / "solutions"
+GATE_ORDER_SLIP = FIXTURES / "solutions" / "lstm_cell" / "lstm.gate_order__ifog.py"
 SIZE = (110, 45)
 
 
@@ -100,7 +100,7 @@ async def test_short_interview_with_keys_alone(data_home: Path) -> None:
 
         assert run.current.step.exercise == "lstm_cell"
         assert str(api.learner_file("lstm_cell")) in shown(app, "#mock-file")
-        first = await grade(app, pilot, SOLUTIONS / "lstm_cell_gate_order.py")
+        first = await grade(app, pilot, GATE_ORDER_SLIP)
         assert "does not match PyTorch yet" in first and "(lstm.gate_order)" in first
         assert isinstance(app.screen, InterviewScreen)  # the UI stayed up while grading
         second = await grade(app, pilot, catalogue.load("lstm_cell").solution)
