@@ -120,9 +120,49 @@ class Numeric(_Question, tag="numeric"):
 
 
 class Order(_Question, tag="order"):
-    """Put the steps in order; `items` are written in the right order and shown shuffled."""
+    """Put the steps in order; `items` are written in one right order and shown shuffled.
+
+    `may_swap` lists groups of item indices whose order among themselves does not matter (a pair,
+    or 3+ indices meaning any order among them). Every other pair keeps its written order, and an
+    answer is scored by how many of those pairwise constraints it satisfies, so every valid order
+    gets full marks and a near miss partial credit.
+    """
 
     items: Annotated[list[Text], Meta(min_length=3)]
+    may_swap: list[Annotated[list[int], Meta(min_length=2)]] = []
+
+    def __post_init__(self) -> None:
+        count = len(self.items)
+        for group in self.may_swap:
+            for index in group:
+                _check_index(index, count, "items")
+            if len(set(group)) != len(group):
+                raise ValueError(f"`may_swap` group {group} lists an item twice")
+        free = self.free_pairs()
+        before = {(i, j) for i in range(count) for j in range(i + 1, count)} - free
+        if not before:
+            raise ValueError("`may_swap` frees every pair: there is nothing to put in order")
+        reach = set(before)  # transitive closure: i must come before j
+        for k in range(count):
+            reach |= {(i, j) for (i, m) in reach if m == k for (n, j) in reach if n == k}
+        stuck = sorted(pair for pair in free if pair in reach)
+        if stuck:
+            i, j = stuck[0]
+            raise ValueError(
+                f"`may_swap` frees items {i} and {j}, but other steps keep {i} before {j}"
+            )
+
+    def free_pairs(self) -> set[tuple[int, int]]:
+        """(i, j) with i < j whose relative order does not matter."""
+        return {
+            (min(a, b), max(a, b)) for group in self.may_swap for a in group for b in group if a != b
+        }
+
+    def constraints(self) -> list[tuple[int, int]]:
+        """Every (i, j): item i must come before item j."""
+        free = self.free_pairs()
+        count = len(self.items)
+        return [(i, j) for i in range(count) for j in range(i + 1, count) if (i, j) not in free]
 
 
 class SpotError(_Question, tag="spot_error"):
