@@ -155,7 +155,11 @@ class Order(_Question, tag="order"):
     def free_pairs(self) -> set[tuple[int, int]]:
         """(i, j) with i < j whose relative order does not matter."""
         return {
-            (min(a, b), max(a, b)) for group in self.may_swap for a in group for b in group if a != b
+            (min(a, b), max(a, b))
+            for group in self.may_swap
+            for a in group
+            for b in group
+            if a != b
         }
 
     def constraints(self) -> list[tuple[int, int]]:

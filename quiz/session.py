@@ -140,7 +140,7 @@ class QuizSession:
             correct=outcome.correct,
             score=outcome.score,
             rating=int(rating),
-            answer=outcome.response,
+            answer=outcome.record,
         )
         done = Answered(posed, outcome, rating, elapsed, review_id, before)
         self.answered.append(done)

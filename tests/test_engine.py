@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
+import msgspec
 import pytest
 
-from quiz.engine import AnswerError, FreeAnswer, check, parse_number, pose
+from quiz.engine import AnswerError, FreeAnswer, check, option_key, parse_number, pose, replay
+from quiz.questions import Order
 
 
 def posed(bank, qid: str, seed: int = 0):
@@ -61,17 +64,77 @@ def test_generated_numeric_draws_fresh_numbers(mini_bank) -> None:
         assert check(p, str(int(p.answer))).correct
 
 
-def test_order_is_never_shown_solved_and_scores_positions(mini_bank) -> None:
+def test_order_is_never_shown_solved_and_scores_pairs(mini_bank) -> None:
     for seed in range(30):
         p = posed(mini_bank, "gates.lstm-steps", seed)
         assert list(p.shown_order) != [0, 1, 2, 3]
         assert sorted(p.shown_order) == [0, 1, 2, 3]
     p = posed(mini_bank, "gates.lstm-steps")
     assert check(p, [0, 1, 2, 3]).correct
-    half = check(p, [1, 0, 2, 3])
-    assert not half.correct and half.score == 0.5
+    near = check(p, [1, 0, 2, 3])  # one adjacent swap breaks 1 of the 6 pairs
+    assert not near.correct and near.score == pytest.approx(5 / 6)
+    assert check(p, [3, 2, 1, 0]).score == 0.0
     with pytest.raises(AnswerError):
         check(p, [0, 0, 1, 2])
+
+
+def _order(may_swap: list[list[int]], count: int = 5) -> Order:
+    return msgspec.convert(
+        {
+            "type": "order",
+            "id": "t.steps",
+            "difficulty": 1,
+            "source": "test",
+            "prompt": {"en": "Order.", "zh": "排序。"},
+            "explanation": {"en": "Why.", "zh": "原因。"},
+            "items": [{"en": f"step {i}", "zh": f"步驟 {i}"} for i in range(count)],
+            "may_swap": may_swap,
+        },
+        Order,
+    )
+
+
+def test_order_with_steps_that_may_swap_gives_every_valid_order_full_marks() -> None:
+    q = _order([[0, 1], [2, 3, 4]])  # 0,1 in either order, then 2,3,4 in any order
+    valid = [a + b for a in ([0, 1], [1, 0]) for b in map(list, itertools.permutations([2, 3, 4]))]
+    for arranged in valid:
+        assert check(pose(q, random.Random(0)), arranged).correct, arranged
+    near = check(pose(q, random.Random(0)), [0, 2, 1, 3, 4])  # breaks only "1 before 2"
+    assert not near.correct and near.score == pytest.approx(5 / 6)
+    assert "either order" in check(pose(q, random.Random(0)), valid[0]).expected
+    for seed in range(30):  # never shown already solved
+        shown = list(pose(q, random.Random(seed)).shown_order)
+        assert not check(pose(q, random.Random(seed)), shown).correct
+
+
+@pytest.mark.parametrize(
+    ("may_swap", "problem"),
+    [([[0, 2]], "keep 0 before 2"), ([[0, 1, 2, 3, 4]], "nothing to put in order")],
+)
+def test_order_rejects_swaps_that_cannot_happen(may_swap, problem) -> None:
+    with pytest.raises(msgspec.ValidationError, match=problem):
+        _order(may_swap)
+
+
+def test_choices_are_shown_shuffled_and_a_showing_replays(mini_bank) -> None:
+    q = mini_bank.questions["gates.lstm-order"]
+    shown = {pose(q, random.Random(seed)).shown_order for seed in range(40)}
+    assert len(shown) > 1 and all(sorted(s) == list(range(len(q.choices))) for s in shown)
+    p = pose(q, random.Random(7))
+    assert replay(q, p.seed) == p
+    first = p.shown_order[0]
+    assert p.number(first) == 1 and p.number(q.answer) == p.shown_order.index(q.answer) + 1
+    assert check(p, q.answer).expected.startswith(f"{p.number(q.answer)}. ")
+
+
+def test_store_record_names_options_by_identity_not_position(mini_bank) -> None:
+    q = mini_bank.questions["gates.sigmoid-gates"]
+    p = posed(mini_bank, "gates.sigmoid-gates", 3)
+    outcome = check(p, [0, 2])
+    assert outcome.record["seed"] == p.seed
+    assert outcome.record["shown"] == [option_key(q.choices[i]) for i in p.shown_order]
+    assert set(outcome.record["picked"]) == {option_key(q.choices[0]), option_key(q.choices[2])}
+    assert len({option_key(c) for c in q.choices}) == len(q.choices)
 
 
 def test_spot_error_shows_the_fix(mini_bank) -> None:

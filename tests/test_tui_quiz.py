@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
+from quiz.engine import option_key, replay
 from quiz.store import Store
 from quiz.tui.app import RnnPrepApp, StartRequest
 from quiz.tui.screens.home import HomeScreen
@@ -143,3 +146,30 @@ async def test_wrong_answer_points_to_the_exercise_on_its_topic(data_home: Path)
         await pilot.pause()
         assert isinstance(app.screen, ExercisesScreen)
         assert app.screen.current == "lstm_cell"
+
+
+async def test_shuffled_choices_are_answered_by_content(data_home: Path) -> None:
+    """The learner reads the options on screen and presses the number beside the right text;
+    the store keeps what was shown and what was picked, by option identity."""
+    from textual.widgets import OptionList
+
+    start = StartRequest("practice", topic="gates", count=6, difficulty=[1], tags=["pytorch"])
+    app = RnnPrepApp(bank_dir=MINI_BANK, start=start, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        posed = app.screen.session.current()
+        q = posed.question
+        assert q.id == "gates.lstm-order"
+        labels = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert labels[0] != f"1. {q.choices[q.answer].en}"  # not shown in bank order
+        (line,) = [label for label in labels if label.endswith(f". {q.choices[q.answer].en}")]
+        await pilot.press(line.split(".")[0], "enter")
+        await pilot.pause()
+        assert "✓ Right" in str(app.screen.query_one(Feedback).render())
+    with sqlite3.connect(data_home / "progress.sqlite3") as db:
+        ((correct, answer_json),) = db.execute("SELECT correct, answer_json FROM reviews")
+    record = json.loads(answer_json)
+    assert correct == 1
+    assert record["picked"] == option_key(q.choices[q.answer])
+    assert record["shown"] == [option_key(q.choices[i]) for i in posed.shown_order]
+    assert replay(q, record["seed"]).shown_order == posed.shown_order

@@ -14,12 +14,12 @@ async def answer(pilot: Pilot, posed: Posed, right: bool) -> None:
     if isinstance(q, Single | SpotError):
         count = len(q.choices) if isinstance(q, Single) else len(q.lines)
         pick = q.answer if right else (q.answer + 1) % count
-        await pilot.press(str(pick + 1), "enter")
+        await pilot.press(str(posed.number(pick)), "enter")
     elif isinstance(q, TrueFalse):
         await pilot.press("t" if q.answer == right else "f")
     elif isinstance(q, Multi):
         picks = q.answer if right else [i for i in range(len(q.choices)) if i not in q.answer]
-        await pilot.press(*[str(i + 1) for i in picks], "enter")
+        await pilot.press(*[str(posed.number(i)) for i in picks], "enter")
     elif isinstance(q, Numeric):
         value = int(posed.answer) if right else int(posed.answer) + 1
         await pilot.press(*f"{value:,}", "enter")

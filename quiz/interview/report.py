@@ -181,11 +181,14 @@ def _mistake(record: StepRecord, lang: Lang) -> Mistake | None:
 
 def _given(record: StepRecord, lang: Lang) -> str:
     """The learner's answer in words, from what the engine recorded."""
-    assert record.posed is not None and record.outcome is not None
-    question, response = record.posed.question, record.outcome.response
+    posed, outcome = record.posed, record.outcome
+    assert posed is not None and outcome is not None
+    question, response = posed.question, outcome.response
 
     def numbered(options: list[Any], indices: list[int]) -> str:
-        return "; ".join(f"{i + 1}. {options[i].get(lang)}" for i in indices)
+        """As the learner saw them: numbered in shown order."""
+        shown = sorted(indices, key=posed.number)
+        return "; ".join(f"{posed.number(i)}. {options[i].get(lang)}" for i in shown)
 
     if isinstance(question, Single):
         return numbered(question.choices, [response])

@@ -261,5 +261,5 @@ class InterviewRun:
             correct=outcome.correct,
             score=outcome.score,
             rating=int(rating),
-            answer=outcome.response,
+            answer=outcome.record,
         )

@@ -60,20 +60,27 @@ class ChoiceAnswer(OptionList):
 
 
 class MultiAnswer(SelectionList[int]):
-    """Select all that apply: digits or space toggle, enter submits."""
+    """Select all that apply: digits or space toggle, enter submits. `values` are what each
+    shown line stands for (bank indices when choices are shown shuffled)."""
 
     BINDINGS = [
         *DIGITS,
         Binding("enter", "submit", "Submit", id="answer.submit", tooltip="Submit the selection"),
     ]
 
-    def __init__(self, labels: list[str]) -> None:
-        super().__init__(*[(numbered(i, label), i) for i, label in enumerate(labels)])
+    def __init__(self, labels: list[str], values: list[int] | None = None) -> None:
+        values = values if values is not None else list(range(len(labels)))
+        super().__init__(
+            *[
+                (numbered(i, label), v)
+                for i, (label, v) in enumerate(zip(labels, values, strict=True))
+            ]
+        )
 
     def action_pick(self, index: int) -> None:
         if index < self.option_count:
             self.highlighted = index
-            self.toggle(index)
+            self.toggle(self.get_option_at_index(index).value)
 
     def action_submit(self) -> None:
         self.post_message(AnswerGiven(sorted(self.selected)))
@@ -206,13 +213,15 @@ def answer_widget(posed: Posed, lang: Lang) -> Widget:
     """The widget that collects an answer to this question."""
     q = posed.question
     if isinstance(q, Single):
-        return ChoiceAnswer([c.get(lang) for c in q.choices])
+        shown = list(posed.shown_order)
+        return ChoiceAnswer([q.choices[i].get(lang) for i in shown], shown)
     if isinstance(q, SpotError):
         return ChoiceAnswer([line.get(lang) for line in q.lines])
     if isinstance(q, TrueFalse):
         return ChoiceAnswer([truth_label(True, lang), truth_label(False, lang)], [True, False])
     if isinstance(q, Multi):
-        return MultiAnswer([c.get(lang) for c in q.choices])
+        shown = list(posed.shown_order)
+        return MultiAnswer([q.choices[i].get(lang) for i in shown], shown)
     if isinstance(q, Order):
         return OrderAnswer([item.get(lang) for item in q.items], posed.shown_order)
     if isinstance(q, Numeric):
