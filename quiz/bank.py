@@ -22,7 +22,7 @@ import msgspec
 import yaml
 
 from quiz.locations import cache_dir, questions_dir
-from quiz.questions import QUESTION_TYPES, Question, Topic
+from quiz.questions import QUESTION_TYPES, Multi, Question, Single, SpotError, Topic, TrueFalse
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -74,13 +74,38 @@ class Bank:
         ]
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Counts by topic, type and difficulty, as `bank check` prints them."""
+        """Counts by topic, type and difficulty, and where the right answers stand in the files
+        (1-based positions), as `bank check` prints them: a bank whose answers pile up on one
+        position can be gamed whenever the options are shown in bank order."""
         qs = list(self.questions.values())
+        singles = [q for q in qs if isinstance(q, Single)]
         return {
             "topic": dict(Counter(q.topic for q in qs)),
             "type": {t: sum(q.type == t for q in qs) for t in QUESTION_TYPES},
             "difficulty": {str(d): sum(q.difficulty == d for q in qs) for d in (1, 2, 3)},
+            "single answer position": _positions(q.answer for q in singles),
+            "multi answer positions": _positions(
+                i for q in qs if isinstance(q, Multi) for i in q.answer
+            ),
+            "spot_error answer line": _positions(q.answer for q in qs if isinstance(q, SpotError)),
+            "truefalse answer": dict(
+                Counter(str(q.answer).lower() for q in qs if isinstance(q, TrueFalse))
+            ),
+            "single right option is the longest": {
+                lang: sum(right_is_longest(q, lang) for q in singles) for lang in ("en", "zh")
+            },
         }
+
+
+def _positions(indices: Iterable[int]) -> dict[str, int]:
+    counted = Counter(indices)
+    return {str(i + 1): counted[i] for i in sorted(counted)}
+
+
+def right_is_longest(question: Single, lang: str) -> bool:
+    """Whether the right choice is (one of) the longest: a tell for a test-wise learner."""
+    lengths = [len(getattr(choice, lang)) for choice in question.choices]
+    return lengths[question.answer] == max(lengths)
 
 
 def load_bank(directory: Path | None = None) -> Bank:

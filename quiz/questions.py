@@ -50,10 +50,10 @@ class _Question(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, t
         return self.__struct_config__.tag
 
 
-def _check_index(index: int, count: int, what: str) -> None:
+def _check_index(index: int, count: int, what: str, field: str = "answer") -> None:
     if not 0 <= index < count:
         raise ValueError(
-            f"answer index {index} is out of range: {what} has {count} (0-{count - 1})"
+            f"{field} index {index} is out of range: {what} has {count} (0-{count - 1})"
         )
 
 
@@ -135,7 +135,7 @@ class Order(_Question, tag="order"):
         count = len(self.items)
         for group in self.may_swap:
             for index in group:
-                _check_index(index, count, "items")
+                _check_index(index, count, "items", "may_swap")
             if len(set(group)) != len(group):
                 raise ValueError(f"`may_swap` group {group} lists an item twice")
         free = self.free_pairs()
