@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: quiz test setup lint bench check-exercises clean
+.PHONY: quiz test setup lint bench check-exercises catalogues clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -35,6 +35,10 @@ bench: setup
 
 check-exercises: setup
 	$(BIN)/grade exercise --all --check-catalogue
+
+# Interface translations: extract strings, update zh_Hant.po, generate zh_Hans.po, compile both .mo.
+catalogues: setup
+	$(BIN)/python -m quiz.l10n_build
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -14,96 +14,127 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from quiz import __version__
-from quiz.i18n import LANGS
+from quiz.i18n import LANGS, Lang
+from quiz.l10n import (
+    ENV,
+    N_,
+    _,
+    choose_language,
+    install_argparse,
+    ngettext,
+    remember_language,
+    remembered_language,
+    set_language,
+)
 from quiz.locations import HOME_ENV
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 Interview prep for recurrent neural networks (RNN, LSTM, GRU).
 
 With no command, opens the app on the home screen. Progress is kept in a SQLite file in your
 user data folder (see --data-dir); every answer is saved the moment you give it.
-"""
+""")
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   rnnprep                          open the app
   rnnprep quiz --topic lstm        ten questions on LSTM gates
   rnnprep review                   the questions due today
   rnnprep grade exercise lstm_cell grade your hand-written LSTM cell against PyTorch
   rnnprep bank check --json        validate every question bank and print counts
-"""
+""")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rnnprep",
-        description=DESCRIPTION,
-        epilog=EPILOG,
+        description=_(DESCRIPTION),
+        epilog=_(EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"rnnprep {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"rnnprep {__version__}",
+        help=_("show program's version number and exit"),
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,
         metavar="PATH",
-        help=f"where progress is kept (default: the user data folder, or ${HOME_ENV})",
+        help=_("where progress is kept (default: the user data folder, or ${env})").format(
+            env=HOME_ENV
+        ),
     )
     parser.add_argument(
         "--lang",
         choices=LANGS,
-        default=os.environ.get("RNNPREP_LANG", "en"),
-        help="language of questions and explanations (zh-Hans is converted from zh-Hant)",
+        help=_(
+            "language of the interface, questions and explanations (zh-Hans is converted from"
+            " zh-Hant); also ${env}; remembered for the next start"
+        ).format(env=ENV),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    quiz = sub.add_parser("quiz", help="take a quiz: due questions first, then new ones")
+    quiz = sub.add_parser("quiz", help=_("take a quiz: due questions first, then new ones"))
     _add_selection(quiz)
-    review = sub.add_parser("review", help="answer the questions that are due now")
-    review.add_argument("--count", type=_positive, default=50, help="at most this many")
+    review = sub.add_parser("review", help=_("answer the questions that are due now"))
+    review.add_argument("--count", type=_positive, default=50, help=_("at most this many"))
     practice = sub.add_parser(
-        "practice", help="cram: any questions, schedule untouched (works when nothing is due)"
+        "practice",
+        help=_("cram: any questions, schedule untouched (works when nothing is due)"),
     )
     _add_selection(practice)
 
-    mock = sub.add_parser("mock", help="sit a timed mock interview and get a report")
-    mock.add_argument("--minutes", type=int, choices=(30, 45), default=30)
-    mock.add_argument("--level", choices=("junior", "senior"), default="junior")
-    mock.add_argument("--script", help="a script id from data/interviews (default: chosen for you)")
+    mock = sub.add_parser("mock", help=_("sit a timed mock interview and get a report"))
     mock.add_argument(
-        "--report", type=Path, metavar="PATH", help="where to save the Markdown report"
+        "--minutes", type=int, choices=(30, 45), default=30, help=_("length of the interview")
     )
-    stats = sub.add_parser("stats", help="progress: mastery, history, forecast")
-    stats.add_argument("--json", action="store_true", help="print the numbers as one JSON object")
+    mock.add_argument(
+        "--level", choices=("junior", "senior"), default="junior", help=_("junior or senior")
+    )
+    mock.add_argument(
+        "--script", help=_("a script id from data/interviews (default: chosen for you)")
+    )
+    mock.add_argument(
+        "--report", type=Path, metavar="PATH", help=_("where to save the Markdown report")
+    )
+    stats = sub.add_parser("stats", help=_("progress: mastery, history, forecast"))
+    stats.add_argument(
+        "--json", action="store_true", help=_("print the numbers as one JSON object")
+    )
 
-    bank = sub.add_parser("bank", help="question bank tools")
+    bank = sub.add_parser("bank", help=_("question bank tools"))
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="BANK_COMMAND", required=True)
     check = bank_sub.add_parser(
-        "check", help="validate every bank; print counts; exit 1 on any error"
+        "check", help=_("validate every bank; print counts; exit 1 on any error")
     )
-    check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument("--dir", type=Path, help="check the banks in this folder instead")
-    bank_sub.add_parser("flagged", help="list the questions you flagged as wrong or unclear")
+    check.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    check.add_argument("--dir", type=Path, help=_("check the banks in this folder instead"))
+    bank_sub.add_parser("flagged", help=_("list the questions you flagged as wrong or unclear"))
 
     sub.add_parser(
         "grade",
-        help="grade a coding exercise (same as the `grade` command; see `rnnprep grade -h`)",
+        help=_("grade a coding exercise (same as the `grade` command; see `rnnprep grade -h`)"),
         add_help=False,
     )
-    sub.add_parser("exercise", help="list, show, hint or reset coding exercises", add_help=False)
+    sub.add_parser("exercise", help=_("list, show, hint or reset coding exercises"), add_help=False)
     return parser
 
 
 def _add_selection(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--topic", help="only this topic id (see `rnnprep bank check`)")
-    p.add_argument("--count", type=_positive, default=10, help="number of questions (10)")
-    p.add_argument("--difficulty", type=int, choices=(1, 2, 3), action="append", help="repeatable")
-    p.add_argument("--tag", action="append", help="only questions with this tag (repeatable)")
+    p.add_argument("--topic", help=_("only this topic id (see `rnnprep bank check`)"))
+    p.add_argument("--count", type=_positive, default=10, help=_("number of questions (10)"))
+    p.add_argument(
+        "--difficulty", type=int, choices=(1, 2, 3), action="append", help=_("repeatable")
+    )
+    p.add_argument("--tag", action="append", help=_("only questions with this tag (repeatable)"))
 
 
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(_("must be at least 1"))
     return value
 
 
@@ -128,19 +159,55 @@ def _split_pass_through(argv: list[str]) -> tuple[list[str], list[str]]:
     return argv, []
 
 
+def _option_value(argv: list[str], name: str) -> str | None:
+    """`--name VALUE` or `--name=VALUE` from the options before the command, read ahead of the
+    parser: its own help and errors are already in the chosen language."""
+    value = None
+    for i, token in enumerate(argv):
+        if token == name and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif token.startswith(name + "="):
+            value = token.partition("=")[2]
+        elif not token.startswith("-") and (i == 0 or argv[i - 1] not in ("--data-dir", "--lang")):
+            break  # the command: what follows is its own
+    return value
+
+
+def interface_language(argv: list[str]) -> Lang:
+    """--lang > $RNNPREP_LANG > the choice remembered in the data folder > English."""
+    flag, env = _option_value(argv, "--lang"), os.environ.get(ENV)
+    if flag in LANGS or env in LANGS:
+        return choose_language(flag, env, None)
+    folder = _option_value(argv, "--data-dir")
+    if folder is not None:
+        data = Path(folder).expanduser()
+    else:
+        from quiz.locations import data_dir
+
+        data = data_dir()
+    return choose_language(None, None, remembered_language(data))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list, rest = _split_pass_through(list(sys.argv[1:] if argv is None else argv))
+    lang = interface_language(args_list)
+    set_language(lang)
+    install_argparse()
     args = build_parser().parse_args(args_list)
     if args.data_dir is not None:
         os.environ[HOME_ENV] = str(args.data_dir.expanduser().resolve())
-    os.environ["RNNPREP_LANG"] = args.lang
+    if args.lang is not None:
+        from quiz.locations import data_dir
+
+        remember_language(data_dir(), args.lang)
+    args.lang = lang
 
     if args.command == "bank":
         return bank_check(args.dir, args.json) if args.bank_command == "check" else bank_flagged()
     if args.command == "stats" and args.json:
         from quiz.stats import stats_json
 
-        print(json.dumps(stats_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(stats_json(lang=lang), ensure_ascii=False, indent=2))
         return 0
     if args.command == "grade":
         from exercises.cli import main as grade_main
@@ -174,6 +241,15 @@ def run_app(args: argparse.Namespace) -> int:
     app = RnnPrepApp(lang=args.lang, start=start)
     app.run()
     return app.return_code or 0
+
+
+# The headings of `rnnprep bank check`'s counts (the JSON keeps the English keys).
+BY_HEADINGS = {
+    "topic": N_("topic"),
+    "type": N_("type"),
+    "difficulty": N_("difficulty"),
+    "language": N_("language"),
+}
 
 
 def bank_check(directory: Path | None, as_json: bool) -> int:
@@ -211,19 +287,33 @@ def bank_check(directory: Path | None, as_json: bool) -> int:
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(f"{total} questions in {len(bank.topics)} topics")
+        topics = ngettext("{n} topic", "{n} topics", len(bank.topics)).format(n=len(bank.topics))
+        print(
+            ngettext("{n} question in {topics}", "{n} questions in {topics}", total).format(
+                n=total, topics=topics
+            )
+        )
         for heading, table in counts.items():
             cells = ", ".join(f"{k}: {v}" for k, v in sorted(table.items()))
-            print(f"  by {heading}: {cells}")
+            label = _(BY_HEADINGS.get(heading, heading))
+            print(_("  by {heading}: {cells}").format(heading=label, cells=cells))
         if scripts:
             print(
-                f"{len(scripts)} interview scripts: {levels['junior']} junior, "
-                f"{levels['senior']} senior"
+                ngettext(
+                    "{n} interview script: {junior} junior, {senior} senior",
+                    "{n} interview scripts: {junior} junior, {senior} senior",
+                    len(scripts),
+                ).format(n=len(scripts), junior=levels["junior"], senior=levels["senior"])
             )
         for problem in problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(_("error: {problem}").format(problem=problem), file=sys.stderr)
         if problems:
-            print(f"{len(problems)} problem(s) found", file=sys.stderr)
+            print(
+                ngettext("{n} problem found", "{n} problems found", len(problems)).format(
+                    n=len(problems)
+                ),
+                file=sys.stderr,
+            )
     return 1 if problems else 0
 
 
@@ -234,7 +324,7 @@ def bank_flagged() -> int:
 
     flags = Store(db_path()).flags()
     if not flags:
-        print("No flagged questions.")
+        print(_("No flagged questions."))
     for flag in flags:
         note = f"  {flag.note}" if flag.note else ""
         print(f"{flag.created_at:%Y-%m-%d %H:%M}  {flag.question_id}{note}")

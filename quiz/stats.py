@@ -17,7 +17,6 @@ Which questions count where:
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz.bank import Bank
-from quiz.i18n import LANGS, Lang
+from quiz.i18n import Lang
 from quiz.progress import topic_progress
 from quiz.store import Store, now_utc
 
@@ -274,16 +273,16 @@ def compute_stats(
     )
 
 
-def stats_json(bank_dir: Path | None = None, at: datetime | None = None) -> dict[str, Any]:
+def stats_json(
+    bank_dir: Path | None = None, at: datetime | None = None, lang: Lang = "en"
+) -> dict[str, Any]:
     """`rnnprep stats --json`: the shipped bank (or `bank_dir`) against the user's progress.
 
-    Topic titles follow $RNNPREP_LANG (set by `--lang`).
+    Topic titles are in `lang` (the CLI passes the language `--lang` chose).
     """
     from quiz.bank import load_bank
     from quiz.locations import db_path
 
-    wanted = os.environ.get("RNNPREP_LANG", "en")  # the CLI sets it from --lang
-    lang: Lang = next((lang for lang in LANGS if lang == wanted), "en")
     bank = load_bank(bank_dir)
     store = Store(db_path())
     try:

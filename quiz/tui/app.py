@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import random
 from collections.abc import Iterable
@@ -12,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from quiz.bank import Bank, load_bank
-from quiz.i18n import Lang
-from quiz.locations import db_path
+from quiz.i18n import LANGS, Lang
+from quiz.l10n import LANGUAGE_NAMES, N_, _, remember_language, set_language
+from quiz.locations import data_dir, db_path
 from quiz.store import Store
 from quiz.tui.messages import BankLoaded, OpenScreen, StartQuiz
 
@@ -56,17 +59,27 @@ class RnnPrepApp(App[int]):
     """Home, quiz, summary; later screens plug in through `push_screen`."""
 
     TITLE = "rnnprep"
-    SUB_TITLE = "RNN · LSTM · GRU interview prep"
+    SUB_TITLE = N_("RNN · LSTM · GRU interview prep")
     CSS_PATH = [STYLES / "app.tcss"]
     BINDINGS = [
         Binding(
             "ctrl+t",
             "toggle_dark",
-            "Theme",
+            N_("Theme"),
             id="app.theme",
-            tooltip="Switch between the light and dark theme",
+            tooltip=N_("Switch between the light and dark theme"),
         ),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rnnprep", priority=True),
+        Binding(
+            "ctrl+q", "quit", N_("Quit"), id="app.quit", tooltip=N_("Leave rnnprep"), priority=True
+        ),
+        Binding(
+            "f2",
+            "next_language",
+            N_("Language"),
+            id="app.language",
+            tooltip=N_("English, Traditional or Simplified Chinese"),
+            show=False,
+        ),
     ]
 
     def __init__(
@@ -81,6 +94,8 @@ class RnnPrepApp(App[int]):
         super().__init__()
         self.rng = random.Random(seed)
         self.lang: Lang = lang
+        set_language(lang)  # the interface follows the questions' language
+        self.sub_title = _(self.SUB_TITLE)
         self.start = start
         self.bank_dir = bank_dir
         self.bank: Bank | None = None
@@ -114,9 +129,11 @@ class RnnPrepApp(App[int]):
     def on_mount(self) -> None:
         if self.store.recovered_from:
             self.notify(
-                f"The progress file could not be read. It was kept as {self.store.recovered_from}"
-                " and a fresh one was started.",
-                title="Progress file moved aside",
+                _(
+                    "The progress file could not be read. It was kept as {path}"
+                    " and a fresh one was started."
+                ).format(path=self.store.recovered_from),
+                title=_("Progress file moved aside"),
                 severity="warning",
                 timeout=30,
             )
@@ -133,9 +150,11 @@ class RnnPrepApp(App[int]):
         files = sorted({p.file.name for p in message.bank.problems})
         if files:
             self.notify(
-                f"Some questions were left out; fix {', '.join(files)}"
-                " (run `rnnprep bank check` for lines).",
-                title="Question bank problems",
+                _(
+                    "Some questions were left out; fix {files}"
+                    " (run `rnnprep bank check` for lines)."
+                ).format(files=", ".join(files)),
+                title=_("Question bank problems"),
                 severity="warning",
                 timeout=15,
             )
@@ -160,7 +179,7 @@ class RnnPrepApp(App[int]):
     def open_screen(self, name: str, **options: Any) -> None:
         """Push one of SCREEN_CLASSES, built with `options`."""
         if self.bank is None:
-            self.notify("Questions are still loading…")
+            self.notify(_("Questions are still loading…"))
             return
         module, cls = SCREEN_CLASSES[name]
         self.push_screen(getattr(importlib.import_module(module), cls)(**options))
@@ -186,7 +205,7 @@ class RnnPrepApp(App[int]):
         from quiz.tui.screens.quiz import QuizScreen
 
         if self.bank is None:
-            self.notify("Questions are still loading…")
+            self.notify(_("Questions are still loading…"))
             return
         limit = 50 if mode == "review" else count
         questions = plan(
@@ -201,8 +220,11 @@ class RnnPrepApp(App[int]):
             question_ids=question_ids,
         )
         if not questions:
-            hint = "Nothing is due now; press p to practise anyway." if mode == "review" else ""
-            self.notify(f"No questions match. {hint}".strip(), severity="warning")
+            if mode == "review":
+                text = _("No questions match. Nothing is due now; press p to practise anyway.")
+            else:
+                text = _("No questions match.")
+            self.notify(text, severity="warning")
             return
         session = QuizSession(
             self.bank, self.store, questions, mode=mode, lang=self.lang, topic=topic, rng=self.rng
@@ -212,24 +234,92 @@ class RnnPrepApp(App[int]):
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
+    def action_next_language(self) -> None:
+        """Cycle English -> Traditional -> Simplified Chinese (f2)."""
+        self.switch_language(LANGS[(LANGS.index(self.lang) + 1) % len(LANGS)])
+
+    def switch_language(self, lang: Lang) -> None:
+        """Show the interface (and questions asked from now on) in `lang`; remember it.
+
+        Screens with a `language_changed` method redraw themselves; on others the footer changes
+        at once and the rest when the screen is opened again (a quiz keeps its language).
+        """
+        if lang == self.lang:
+            return
+        self.lang = lang
+        set_language(lang)
+        with contextlib.suppress(OSError):  # if it cannot be kept, it still holds for this run
+            remember_language(data_dir(), lang)
+        self.sub_title = _(self.SUB_TITLE)
+        for screen in self.screen_stack:
+            redraw = getattr(screen, "language_changed", None)
+            if redraw is not None:
+                redraw()
+            screen.refresh_bindings()
+        note = _("Language: {name}").format(name=LANGUAGE_NAMES[lang])
+        if not hasattr(self.screen, "language_changed"):
+            note += _(" (open this screen again to see all of it in this language)")
+        self.notify(note, timeout=4)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in the interface language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's own, translated
+            yield command._replace(title=_(command.title), help=_(command.help))
         yield SystemCommand(
-            "Start quiz", "Due questions first, then new ones", lambda: self.begin("quiz")
+            _("Start quiz"), _("Due questions first, then new ones"), lambda: self.begin("quiz")
         )
         yield SystemCommand(
-            "Review due questions", "Only what is due", lambda: self.begin("review")
+            _("Review due questions"), _("Only what is due"), lambda: self.begin("review")
         )
         yield SystemCommand(
-            "Practice", "Any questions; the schedule is left alone", lambda: self.begin("practice")
+            _("Practice"),
+            _("Any questions; the schedule is left alone"),
+            lambda: self.begin("practice"),
         )
         yield SystemCommand(
-            "Exercises", "Implement cells and grade them", lambda: self.open_screen("exercises")
+            _("Exercises"),
+            _("Implement cells and grade them"),
+            lambda: self.open_screen("exercises"),
         )
         yield SystemCommand(
-            "Mock interview", "A timed interview with a report", lambda: self.open_screen("mock")
+            _("Mock interview"),
+            _("A timed interview with a report"),
+            lambda: self.open_screen("mock"),
         )
         yield SystemCommand(
-            "Stats", "Mastery, history, forecast", lambda: self.open_screen("stats")
+            _("Stats"), _("Mastery, history, forecast"), lambda: self.open_screen("stats")
         )
-        yield SystemCommand("Toggle light/dark theme", "", self.action_toggle_dark)
+        yield SystemCommand(_("Toggle light/dark theme"), "", self.action_toggle_dark)
+        for lang in LANGS:
+            if lang != self.lang:
+                yield SystemCommand(
+                    _("Language: {name}").format(name=LANGUAGE_NAMES[lang]),
+                    _("Show the interface and questions in {name}; remembered").format(
+                        name=LANGUAGE_NAMES[lang]
+                    ),
+                    lambda lang=lang: self.switch_language(lang),
+                )
+
+
+# Textual's own words shown in the footer and the command palette, for the catalogue.
+TEXTUAL_STRINGS = (
+    N_("palette"),
+    N_("Open the command palette"),
+    N_("Change the current theme"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)

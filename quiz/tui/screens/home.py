@@ -9,46 +9,75 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
+from quiz.l10n import N_, _
 from quiz.progress import topic_progress
 from quiz.tui.app import QUIZ_MODES, STYLES
+from quiz.tui.localized import Localized
 from quiz.tui.messages import OpenScreen, StartQuiz
 
 
-class HomeScreen(Screen):
+class HomeScreen(Localized, Screen):
     CSS_PATH = STYLES / "home.tcss"
     BINDINGS = [
-        Binding("q", "start('quiz')", "Quiz", id="home.quiz", tooltip="Due first, then new"),
-        Binding("r", "start('review')", "Review", id="home.review", tooltip="Only due questions"),
         Binding(
-            "p", "start('practice')", "Practice", id="home.practice", tooltip="Schedule untouched"
+            "q", "start('quiz')", N_("Quiz"), id="home.quiz", tooltip=N_("Due first, then new")
         ),
-        Binding("e", "open('exercises')", "Exercises", id="home.exercises", tooltip="Coding"),
-        Binding("m", "open('mock')", "Mock", id="home.mock", tooltip="Timed mock interview"),
-        Binding("s", "open('stats')", "Stats", id="home.stats", tooltip="Progress and history"),
+        Binding(
+            "r",
+            "start('review')",
+            N_("Review"),
+            id="home.review",
+            tooltip=N_("Only due questions"),
+        ),
+        Binding(
+            "p",
+            "start('practice')",
+            N_("Practice"),
+            id="home.practice",
+            tooltip=N_("Schedule untouched"),
+        ),
+        Binding(
+            "e", "open('exercises')", N_("Exercises"), id="home.exercises", tooltip=N_("Coding")
+        ),
+        Binding(
+            "m", "open('mock')", N_("Mock"), id="home.mock", tooltip=N_("Timed mock interview")
+        ),
+        Binding(
+            "s", "open('stats')", N_("Stats"), id="home.stats", tooltip=N_("Progress and history")
+        ),
         Binding(
             "enter",
             "topic_quiz",
-            "Quiz topic",
+            N_("Quiz topic"),
             id="home.topic",
-            tooltip="Quiz on the highlighted topic",
+            tooltip=N_("Quiz on the highlighted topic"),
         ),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
-            yield Static("Loading questions…", id="due")
+            yield Static(_("Loading questions…"), id="due")
             table = DataTable(id="topics", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Topic", "Questions", "Seen", "Due", "Accuracy")
+            table.add_columns(_("Topic"), _("Questions"), _("Seen"), _("Due"), _("Accuracy"))
             yield table
             with Horizontal(id="actions"):
-                yield Button("Quiz [q]", id="quiz", variant="primary")
-                yield Button("Review [r]", id="review")
-                yield Button("Practice [p]", id="practice")
-                yield Button("Exercises [e]", id="exercises")
-                yield Button("Mock interview [m]", id="mock")
-                yield Button("Stats [s]", id="stats")
+                yield Button(_("Quiz [q]"), id="quiz", variant="primary")
+                yield Button(_("Review [r]"), id="review")
+                yield Button(_("Practice [p]"), id="practice")
+                yield Button(_("Exercises [e]"), id="exercises")
+                yield Button(_("Mock interview [m]"), id="mock")
+                yield Button(_("Stats [s]"), id="stats")
         yield Footer()
+
+    def language_changed(self) -> None:
+        """Redraw in the new interface language (see RnnPrepApp.switch_language)."""
+        self.call_later(self._redraw)
+
+    async def _redraw(self) -> None:
+        await self.recompose()
+        if self.app.bank is not None:
+            self.refresh_progress()
 
     def on_mount(self) -> None:
         if self.app.bank is not None:  # the bank won the race with compose
@@ -69,7 +98,9 @@ class HomeScreen(Screen):
         due = sum(r.due for r in rows)
         total = sum(r.total for r in rows)
         self.query_one("#due", Static).update(
-            f"[b]{due}[/b] due now · {sum(r.seen for r in rows)} of {total} questions seen"
+            _("[b]{due}[/b] due now · {seen} of {total} questions seen").format(
+                due=due, seen=sum(r.seen for r in rows), total=total
+            )
         )
 
     def action_start(self, mode: str) -> None:

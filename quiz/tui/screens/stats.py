@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,16 +22,46 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
+from quiz.l10n import N_, _
 from quiz.stats import BUTTONS, DailyReviews, ForecastDay, Stats, compute_stats
 from quiz.tui.app import STYLES
+from quiz.tui.localized import Localized
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
+BUTTON_NAMES = {"again": N_("Again"), "hard": N_("Hard"), "good": N_("Good"), "easy": N_("Easy")}
 HEAT = ("#0e4429", "#006d32", "#26a641", "#39d353")  # light to heavy days
 CELL, EMPTY = "■", "·"
-EMPTY_TEXT = (
+EMPTY_TEXT = N_(
     "[b]No reviews yet.[/b] Take a quiz (q on the home screen) and your mastery, history and"
     " forecast show up here."
 )
+
+
+def pad(text: str, width: int) -> str:
+    """`text` left-aligned in `width` terminal cells (a Chinese character takes two)."""
+    return text + " " * max(0, width - cell_len(text))
+
+
+def cells(text: str) -> list[str]:
+    """One entry per terminal cell: a wide character is followed by an empty string."""
+    out: list[str] = []
+    for ch in text:
+        out += [ch, ""] if cell_len(ch) == 2 else [ch]
+    return out
 
 
 @dataclass
@@ -52,6 +83,8 @@ def heatmap(daily: DailyReviews) -> Text:
     days = daily.days()
     weeks = (len(days) + 6) // 7
     busiest = max(daily.counts.values(), default=0)
+    names = [_(name) for name in WEEKDAYS]
+    gutter = max(cell_len(name) for name in names) + 1
     months = [" "] * (2 * weeks)
     free_from = 0
     for week in range(weeks):
@@ -61,12 +94,12 @@ def heatmap(daily: DailyReviews) -> Text:
         else:
             new_month = monday.month != (monday - timedelta(weeks=1)).month
         if new_month and 2 * week >= free_from:
-            label = f"{monday:%b}"
+            label = cells(_(MONTHS[monday.month - 1]))
             months[2 * week : 2 * week + len(label)] = label
             free_from = 2 * week + len(label) + 1
-    out = Text("    " + "".join(months).rstrip() + "\n", style="dim")
-    for weekday, name in enumerate(WEEKDAYS):
-        out.append(f"{name} ", style="dim")
+    out = Text(" " * gutter + "".join(months).rstrip() + "\n", style="dim")
+    for weekday, name in enumerate(names):
+        out.append(pad(name, gutter), style="dim")
         for week in range(weeks):
             day = daily.start + timedelta(days=7 * week + weekday)
             if day > daily.end:
@@ -78,13 +111,13 @@ def heatmap(daily: DailyReviews) -> Text:
                 out.append(EMPTY, style="dim")
             out.append(" ")
         out.append("\n")
-    out.append("Less ", style="dim")
+    out.append(_("Less") + " ", style="dim")
     out.append(EMPTY + " ", style="dim")
     for colour in HEAT:
         out.append(CELL + " ", style=colour)
-    out.append("More", style="dim")
+    out.append(_("More"), style="dim")
     if busiest:
-        out.append(f" · busiest day {busiest}", style="dim")
+        out.append(_(" · busiest day {count}").format(count=busiest), style="dim")
     return out
 
 
@@ -99,11 +132,11 @@ def forecast_text(forecast: list[ForecastDay], width: int = 20) -> Text:
     peak = max((f.due for f in forecast), default=0)
     out = Text()
     for i, f in enumerate(forecast):
-        label = "Today" if i == 0 else f"{f.day:%a %d}"
-        out.append(f"{label:<7}", style="bold" if i == 0 else "")
+        label = _("Today") if i == 0 else f"{_(WEEKDAYS[f.day.weekday()])} {f.day:%d}"
+        out.append(pad(label, 7), style="bold" if i == 0 else "")
         out.append(f"{text_bar(f.due, peak, width):<{width}} ", style="#4a90d9")
         out.append(f"{f.due:>3}\n" if f.due else "  ·\n", style="" if f.due else "dim")
-    out.append("day 0 includes everything overdue", style="dim")
+    out.append(_("day 0 includes everything overdue"), style="dim")
     return out
 
 
@@ -114,7 +147,8 @@ def buttons_text(buttons: dict[str, int], width: int = 16) -> Text:
     for name in BUTTONS:
         n = buttons.get(name, 0)
         share = f"{n / total:>4.0%}" if total else "   —"
-        out.append(f"{name.title():<6}{text_bar(n, peak, width):<{width}} {n:>4} {share}\n")
+        label = pad(_(BUTTON_NAMES.get(name, name.title())), 6)
+        out.append(f"{label}{text_bar(n, peak, width):<{width}} {n:>4} {share}\n")
     return out
 
 
@@ -125,11 +159,15 @@ def recall_cell(value: float | None) -> str:
     return f"{'▰' * filled}{'▱' * (8 - filled)} {value:>4.0%}"
 
 
-class StatsScreen(Screen):
+class StatsScreen(Localized, Screen):
     CSS_PATH = STYLES / "stats.tcss"
     BINDINGS = [
-        Binding("escape,q", "back", "Back", id="stats.back", tooltip="Back to the home screen"),
-        Binding("r", "refresh", "Refresh", id="stats.refresh", tooltip="Read progress again"),
+        Binding(
+            "escape,q", "back", N_("Back"), id="stats.back", tooltip=N_("Back to the home screen")
+        ),
+        Binding(
+            "r", "refresh", N_("Refresh"), id="stats.refresh", tooltip=N_("Read progress again")
+        ),
     ]
 
     def __init__(self) -> None:
@@ -139,7 +177,7 @@ class StatsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="stats"):
-            yield Static("Reading your progress…", id="summary")
+            yield Static(_("Reading your progress…"), id="summary")
             yield DataTable(id="mastery", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="row"):
                 yield Static(id="heatmap", classes="panel")
@@ -154,10 +192,10 @@ class StatsScreen(Screen):
 
     def on_mount(self) -> None:
         titles = {
-            "#heatmap": "Reviews per day",
-            "#forecast": "Due in the next 14 days",
-            "#buttons": "Answer buttons",
-            "#exercises": "Coding exercises",
+            "#heatmap": _("Reviews per day"),
+            "#forecast": _("Due in the next 14 days"),
+            "#buttons": _("Answer buttons"),
+            "#exercises": _("Coding exercises"),
         }
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
@@ -180,7 +218,10 @@ class StatsScreen(Screen):
         if event.worker.group == "stats" and event.state == WorkerState.ERROR:
             self.query_one("#stats").loading = False
             self.query_one("#summary", Static).update(
-                Text(f"Could not read your progress: {event.worker.error}", style="bold red")
+                Text(
+                    _("Could not read your progress: {error}").format(error=event.worker.error),
+                    style="bold red",
+                )
             )
 
     @on(StatsReady)
@@ -198,20 +239,30 @@ class StatsScreen(Screen):
 
     def _show_summary(self, s: Stats) -> None:
         if not s.reviews:
-            text = EMPTY_TEXT
+            text = _(EMPTY_TEXT)
         else:
             days = len(s.reviews_per_day.counts)
-            text = (
-                f"[b]{s.reviews}[/b] answers, [b]{s.accuracy:.0%}[/b] right · {s.seen} of"
-                f" {s.questions} questions seen · {s.due_forecast[0].due} due today ·"
-                f" active on {days} of the last {len(s.reviews_per_day.days())} days"
+            text = _(
+                "[b]{reviews}[/b] answers, [b]{accuracy}[/b] right · {seen} of"
+                " {questions} questions seen · {due} due today ·"
+                " active on {days} of the last {span} days"
+            ).format(
+                reviews=s.reviews,
+                accuracy=f"{s.accuracy:.0%}",
+                seen=s.seen,
+                questions=s.questions,
+                due=s.due_forecast[0].due,
+                days=days,
+                span=len(s.reviews_per_day.days()),
             )
         self.query_one("#summary", Static).update(text)
 
     def _show_mastery(self, s: Stats) -> None:
         table = self.query_one("#mastery", DataTable)
         table.clear(columns=True)
-        table.add_columns("Topic", "Questions", "Seen", "Recall now", "Accuracy", "Due")
+        table.add_columns(
+            _("Topic"), _("Questions"), _("Seen"), _("Recall now"), _("Accuracy"), _("Due")
+        )
         for t in s.topics:
             accuracy = "—" if t.accuracy is None else f"{t.accuracy:.0%}"
             table.add_row(
@@ -227,13 +278,18 @@ class StatsScreen(Screen):
     def _show_exercises(self, s: Stats) -> None:
         e = s.exercises
         total = "?" if e.total is None else str(e.total)
-        out = Text(f"Solved {e.solved} of {total} · attempted {e.attempted}\n")
+        out = Text(
+            _("Solved {solved} of {total} · attempted {attempted}").format(
+                solved=e.solved, total=total, attempted=e.attempted
+            )
+            + "\n"
+        )
         for name, status in e.status.items():
             passing = status == "passing"
             out.append("✓ " if passing else "✗ ", style="green" if passing else "red")
             out.append(f"{name}\n")
         if not e.status:
-            out.append("None graded yet: press e on the home screen.", style="dim")
+            out.append(_("None graded yet: press e on the home screen."), style="dim")
         self.query_one("#exercises", Static).update(out)
 
     def _plot_accuracy(self, s: Stats) -> None:
@@ -242,8 +298,8 @@ class StatsScreen(Screen):
             "#accuracy",
             [w.accuracy for w in weeks],
             [f"{w.week:%m-%d}" for w in weeks],
-            "Accuracy per week (%)",
-            "Accuracy per week: no reviews yet",
+            _("Accuracy per week (%)"),
+            _("Accuracy per week: no reviews yet"),
         )
 
     def _plot_scores(self, s: Stats) -> None:
@@ -252,8 +308,8 @@ class StatsScreen(Screen):
             "#scores",
             [i.score for i in scores],
             [f"{i.day:%m-%d}" for i in scores],
-            "Mock interview scores (%)",
-            "Mock interviews: none yet",
+            _("Mock interview scores (%)"),
+            _("Mock interviews: none yet"),
         )
 
     def _plot_percent(

@@ -8,15 +8,21 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from quiz.l10n import N_, _
 from quiz.session import Summary
 from quiz.tui.app import STYLES
+from quiz.tui.localized import Localized
 
 
-class SummaryScreen(Screen):
+class SummaryScreen(Localized, Screen):
     CSS_PATH = STYLES / "quiz.tcss"
     BINDINGS = [
-        Binding("enter", "app.pop_screen", "Home", id="summary.home", tooltip="Back to home"),
-        Binding("escape", "app.pop_screen", "Home", show=False, id="summary.esc", tooltip="Home"),
+        Binding(
+            "enter", "app.pop_screen", N_("Home"), id="summary.home", tooltip=N_("Back to home")
+        ),
+        Binding(
+            "escape", "app.pop_screen", N_("Home"), show=False, id="summary.esc", tooltip=N_("Home")
+        ),
     ]
 
     def __init__(self, summary: Summary) -> None:
@@ -25,13 +31,16 @@ class SummaryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         s = self.summary
-        lines = [f"[b]Session over[/b]: {s.correct} of {s.answered} right in {s.seconds:.0f} s", ""]
+        over = _("[b]Session over[/b]: {correct} of {answered} right in {seconds} s").format(
+            correct=s.correct, answered=s.answered, seconds=f"{s.seconds:.0f}"
+        )
+        lines = [over, ""]
         for topic, (ok, n) in sorted(self.summary.by_topic.items()):
             title = self.app.bank.topics[topic].title.get(self.app.lang)
             lines.append(f"  {title}: {ok}/{n}")
         if s.missed:
-            lines += ["", "Missed (they come back soon):", *[f"  {qid}" for qid in s.missed]]
-        lines += ["", "[dim]Every answer is saved. Press enter for home.[/dim]"]
+            lines += ["", _("Missed (they come back soon):"), *[f"  {qid}" for qid in s.missed]]
+        lines += ["", _("[dim]Every answer is saved. Press enter for home.[/dim]")]
         yield Header()
         with VerticalScroll(id="quiz"):
             yield Static("\n".join(lines), id="summary", classes="panel")

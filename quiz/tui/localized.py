@@ -1,0 +1,51 @@
+"""Key bindings in the interface language.
+
+Textual keeps each class's BINDINGS as built at import time, and the footer and the keys panel show
+`Binding.description` / `tooltip` as they are. Bindings are therefore written with English msgids
+(marked `N_`), and a screen that mixes in `Localized` hands out translated copies from
+`active_bindings`, which is all the footer and the keys panel read. A language switch then needs
+only `screen.refresh_bindings()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+
+from textual.binding import Binding
+from textual.screen import ActiveBinding
+
+from quiz.i18n import Lang
+from quiz.l10n import _, current_language
+
+
+@cache
+def _translated(binding: Binding, lang: Lang) -> Binding:
+    del lang  # part of the cache key: _() reads the current language
+    return replace(
+        binding,
+        description=_(binding.description),
+        tooltip=_(binding.tooltip) if binding.tooltip else binding.tooltip,
+    )
+
+
+def translate_binding(binding: Binding) -> Binding:
+    lang = current_language()
+    return binding if lang == "en" else _translated(binding, lang)
+
+
+class Localized:
+    """Mix into a Screen (before it): its footer shows binding descriptions translated."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        active: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        if current_language() == "en":
+            return active
+        return {
+            key: item._replace(
+                binding=translate_binding(item.binding),
+                tooltip=_(item.tooltip) if item.tooltip else item.tooltip,
+            )
+            for key, item in active.items()
+        }
