@@ -1,7 +1,13 @@
-"""Languages: English, and Chinese written once in Traditional with Simplified derived by OpenCC."""
+"""Languages: English, and Chinese written once in Traditional with Simplified derived by OpenCC.
+
+OpenCC's Taiwan-to-mainland phrases miss or mangle some of the field's terms (序列 comes out as
+串行, 向量 as 矢量, 活化 stays 活化), so its output then goes through the glossary
+(data/glossary.yaml): every concept reads as its mainland term.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Literal
 
@@ -17,9 +23,27 @@ def _tw2sp():
 
 
 @cache
+def _glossary_terms() -> tuple[re.Pattern[str], dict[str, str]]:
+    """What OpenCC makes of each glossary term -> the glossary's mainland term, where they differ,
+    and a pattern finding them (longest first, so 记忆单元状态 wins over 记忆单元)."""
+    from quiz.zhtext import simplified_terms  # the glossary, loaded with the first Chinese text
+
+    convert = _tw2sp().convert
+    terms: dict[str, str] = {}
+    for hant, hans in simplified_terms().items():
+        converted = convert(hant)
+        if converted != hans:
+            terms[converted] = hans
+    alternation = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(alternation or r"(?!)"), terms
+
+
+@cache
 def to_simplified(text: str) -> str:
-    """Traditional (Taiwan) -> Simplified (mainland phrasing), cached per string."""
-    return _tw2sp().convert(text)
+    """Traditional (Taiwan) -> Simplified (mainland phrasing and the glossary's mainland terms),
+    cached per string."""
+    pattern, terms = _glossary_terms()
+    return pattern.sub(lambda found: terms[found.group()], _tw2sp().convert(text))
 
 
 def pick(en: str, zh: str, lang: Lang) -> str:
