@@ -1,13 +1,22 @@
 """Progress in one SQLite file: cards, every review, sessions, flags and exercise attempts.
 
 Every write commits at once (autocommit), so a process killed mid-session keeps every answer
-already given. WAL mode and a busy timeout let two copies of the app share the file. A file that
-cannot be read is moved aside, kept, and replaced by a fresh one (`recovered_from` says where).
+already given. WAL mode and a busy timeout let two copies of the app share the file.
+
+Three conditions are told apart, because each wants a different answer:
+- locked: another program holds the file past the busy timeout. `StoreLocked` is raised; the
+  file is healthy and never moved, and the caller retries.
+- read-only (the file or its folder can't be written): the store works on an in-memory copy and
+  says so (`read_only`), so the app runs and the learner is told answers won't be kept.
+- corrupt (not a database, or it fails its integrity check): the file is moved aside, kept, and
+  replaced by a fresh one (`recovered_from` says where).
+Anything else that makes the file unusable raises `StoreUnavailable` with a one-line reason.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -15,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 SCHEMA_VERSION = 2
 
@@ -126,38 +136,141 @@ class Interview:
     report_path: str | None
 
 
+class StoreError(Exception):
+    """The progress file can't be used as asked; the message is written for the learner."""
+
+
+class StoreLocked(StoreError):
+    """Another program has held the file past the busy timeout: retry later; nothing is lost."""
+
+
+class StoreUnavailable(StoreError):
+    """The data folder or progress file can't be opened at all."""
+
+
+_LOCKED = ("database is locked", "database table is locked", "database is busy")
+
+
+def _locked(exc: sqlite3.Error, path: Path) -> StoreLocked:
+    return StoreLocked(
+        f"{path} is in use by another program. Nothing was moved or lost; try again in a moment."
+    )
+
+
+class _Connection(sqlite3.Connection):
+    """Turns "database is locked" into StoreLocked wherever it happens, at open or mid-session."""
+
+    store_path = Path()
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            if any(text in str(exc) for text in _LOCKED):
+                raise _locked(exc, self.store_path) from exc
+            raise
+
+
 class Store:
     """The progress database. Open one per process; every method commits before it returns."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = 10.0) -> None:
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         self.recovered_from: Path | None = None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if not self.path.parent.is_dir():
+                raise StoreUnavailable(
+                    f"cannot use {self.path.parent} as the data folder: {exc.strerror}"
+                ) from exc
+        if self.path.is_dir():
+            raise StoreUnavailable(f"{self.path} is a folder, not a progress file")
+        if not self._writable():
+            self.read_only = True
+            self._conn = self._open_read_only()
+            return
         try:
             self._conn = self._open()
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc) and "read-only" not in str(exc):
+                raise StoreUnavailable(f"cannot open {self.path}: {exc}") from exc
+            self.read_only = True
+            self._conn = self._open_read_only()
         except sqlite3.DatabaseError:
             self.recovered_from = self._move_aside()
             self._conn = self._open()
 
+    def _writable(self) -> bool:
+        folder_ok = os.access(self.path.parent, os.W_OK)
+        return folder_ok and (not self.path.exists() or os.access(self.path, os.W_OK))
+
+    def _connect(self, target: str, *, uri: bool = False) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            target,
+            timeout=self.busy_timeout,
+            isolation_level=None,
+            check_same_thread=False,
+            uri=uri,
+            factory=_Connection,
+        )
+        conn.store_path = self.path  # type: ignore[attr-defined]
+        return conn
+
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        conn = self._connect(str(self.path))
         try:
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("integrity check failed")
             self._migrate(conn)
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, StoreError):
             conn.close()
             raise
         return conn
 
+    def _open_read_only(self) -> sqlite3.Connection:
+        """An in-memory copy of the file (or an empty store): the app works, nothing is kept."""
+        memory = self._connect(":memory:")
+        if self.path.exists():
+            name = quote(str(self.path.resolve()))
+            for mode in (
+                "mode=ro",
+                "immutable=1",
+            ):  # immutable: a WAL file whose -shm can't be made
+                try:
+                    source = self._connect(f"file:{name}?{mode}", uri=True)
+                    try:
+                        source.backup(memory)
+                    finally:
+                        source.close()
+                    break
+                except sqlite3.OperationalError as exc:
+                    if any(text in str(exc) for text in _LOCKED):
+                        raise _locked(exc, self.path) from exc
+                    problem = exc
+                except sqlite3.DatabaseError as exc:
+                    raise StoreUnavailable(
+                        f"{self.path} is damaged and its folder is read-only, so it can't be"
+                        " moved aside; copy it somewhere writable or use --data-dir"
+                    ) from exc
+            else:
+                raise StoreUnavailable(f"cannot read {self.path}: {problem}")
+        self._migrate(memory)
+        return memory
+
     def _migrate(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(f"schema version {version} is newer than this rnnprep")
+        if version > SCHEMA_VERSION:  # a newer rnnprep's file: healthy, so never moved aside
+            raise StoreUnavailable(
+                f"{self.path} was written by a newer rnnprep (schema {version}, this one knows"
+                f" {SCHEMA_VERSION}); update rnnprep to open it"
+            )
         for step in range(version, SCHEMA_VERSION):
             conn.execute("BEGIN IMMEDIATE")
             try:
