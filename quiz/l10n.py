@@ -72,6 +72,18 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current).ngettext(singular, plural, n)
 
 
+def gettext_for(lang: Lang, message: str) -> str:
+    """`message` in `lang`, whatever the interface language (for reports written in a run's own
+    language)."""
+    return message if lang == "en" or not message else translations(lang).gettext(message)
+
+
+def ngettext_for(lang: Lang, singular: str, plural: str, n: int) -> str:
+    if lang == "en":
+        return singular if n == 1 else plural
+    return translations(lang).ngettext(singular, plural, n)
+
+
 def N_(message: str) -> str:
     """Marks a string for the catalogue without translating it (it is translated where shown)."""
     return message

@@ -30,6 +30,8 @@ from quiz.l10n import DOMAIN, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("quiz", "exercises")
+# Babel's own keywords, plus the explicit-language forms in quiz.l10n.
+KEYWORDS = {**DEFAULT_KEYWORDS, "gettext_for": (2,), "ngettext_for": (2, 3)}
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)  # fixed header dates: rebuilding changes nothing
 
 
@@ -54,7 +56,7 @@ def extract() -> Catalog:
     for path in source_files():
         rel = path.relative_to(ROOT).as_posix()
         for lineno, message, comments, context in extract_from_file(
-            "python", path, keywords=DEFAULT_KEYWORDS, comment_tags=("Translators:",)
+            "python", path, keywords=KEYWORDS, comment_tags=("Translators:",)
         ):
             template.add(message, None, [(rel, lineno)], auto_comments=comments, context=context)
     return template

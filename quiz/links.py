@@ -22,6 +22,7 @@ from msgspec import Meta, Struct
 
 from quiz.bank import Bank, safe_load
 from quiz.i18n import Lang
+from quiz.l10n import ngettext_for
 from quiz.locations import REPO_ROOT, exercises_dir
 from quiz.questions import Question, QuestionId, Text
 from quiz.scheduler import due_at
@@ -84,7 +85,9 @@ class Queued:
 
     def describe(self, lang: Lang = "en") -> str:
         count = len(self.question_ids)
-        return f"Queued {count} question{'' if count == 1 else 's'} on {self.about.get(lang)}"
+        return ngettext_for(
+            lang, "Queued {n} question on {about}", "Queued {n} questions on {about}", count
+        ).format(n=count, about=self.about.get(lang))
 
 
 def queue(store: Store, bank: Bank, diagnosis: str, at: datetime | None = None) -> Queued | None:

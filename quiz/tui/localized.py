@@ -35,7 +35,15 @@ def translate_binding(binding: Binding) -> Binding:
 
 
 class Localized:
-    """Mix into a Screen (before it): its footer shows binding descriptions translated."""
+    """Mix into a Screen (before it): its footer shows binding descriptions translated, and its
+    TITLE / SUB_TITLE (English msgids marked `N_`) are shown translated."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for name in ("TITLE", "SUB_TITLE"):
+            text = getattr(self, name, None)
+            if text:
+                setattr(self, name.lower(), _(text))
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

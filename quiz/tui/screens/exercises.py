@@ -32,18 +32,20 @@ from textual.widgets.markdown import MarkdownFence
 
 from exercises import api, catalogue
 from exercises.errors import GraderError, UsageError
+from quiz.l10n import N_, _, ngettext
 from quiz.links import Queued, queue
 from quiz.locations import workspace_dir
 from quiz.store import now_utc
 from quiz.tui.app import STYLES
 from quiz.tui.grader import WarmGrader
+from quiz.tui.localized import Localized
 from quiz.tui.widgets.grading import GradingPanel
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
 STATUS_STYLE = {
-    "passing": ("✓ passing", "green"),
-    "failing": ("✗ failing", "red"),
-    "not started": ("· not started", "dim"),
+    "passing": (N_("✓ passing"), "green"),
+    "failing": (N_("✗ failing"), "red"),
+    "not started": (N_("· not started"), "dim"),
 }
 FALLBACK_EDITORS = ("nano", "vi")
 
@@ -95,13 +97,13 @@ def ago(moment: datetime, now: datetime) -> str:
     """A short relative time for the list: "just now", "5 min ago", "3 h ago", "2 d ago"."""
     seconds = (now - moment).total_seconds()
     if seconds < 60:
-        return "just now"
+        return _("just now")
     if seconds < 3600:
-        return f"{seconds // 60:.0f} min ago"
+        return _("{n} min ago").format(n=f"{seconds // 60:.0f}")
     if seconds < 86400:
-        return f"{seconds // 3600:.0f} h ago"
+        return _("{n} h ago").format(n=f"{seconds // 3600:.0f}")
     if seconds < 30 * 86400:
-        return f"{seconds // 86400:.0f} d ago"
+        return _("{n} d ago").format(n=f"{seconds // 86400:.0f}")
     return f"{moment.astimezone():%Y-%m-%d}"
 
 
@@ -133,12 +135,12 @@ class TaskMarkdown(Markdown):
     BLOCKS = {**Markdown.BLOCKS, "code_block": PlainCodeBlock}
 
 
-class ConfirmReset(ModalScreen[bool]):
+class ConfirmReset(Localized, ModalScreen[bool]):
     """Asks before the learner's file is replaced by the starter."""
 
     BINDINGS = [
-        Binding("y", "dismiss(True)", "Yes", id="reset.yes", tooltip="Replace the file"),
-        Binding("n,escape", "dismiss(False)", "No", id="reset.no", tooltip="Keep the file"),
+        Binding("y", "dismiss(True)", N_("Yes"), id="reset.yes", tooltip=N_("Replace the file")),
+        Binding("n,escape", "dismiss(False)", N_("No"), id="reset.no", tooltip=N_("Keep the file")),
     ]
 
     def __init__(self, path: Path) -> None:
@@ -147,19 +149,24 @@ class ConfirmReset(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static(
-                Text.assemble(
-                    "Replace ", (str(self.path), "bold"), " with the starter? Your code is lost."
-                )
-            )
-            yield Static("y: replace it · n: keep it", classes="muted")
+            before, _sep, after = _(
+                "Replace {path} with the starter? Your code is lost."
+            ).partition("{path}")
+            yield Static(Text.assemble(before, (str(self.path), "bold"), after))
+            yield Static(_("y: replace it · n: keep it"), classes="muted")
 
 
-class SolutionScreen(ModalScreen[None]):
+class SolutionScreen(Localized, ModalScreen[None]):
     """The model solution, shown once the learner's own file has passed."""
 
     BINDINGS = [
-        Binding("escape,s", "dismiss", "Close", id="solution.close", tooltip="Back to the list"),
+        Binding(
+            "escape,s",
+            "dismiss",
+            N_("Close"),
+            id="solution.close",
+            tooltip=N_("Back to the list"),
+        ),
     ]
 
     def __init__(self, name: str, code: str) -> None:
@@ -169,41 +176,59 @@ class SolutionScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="solution", classes="panel") as box:
-            box.border_title = f"Model solution: {self.exercise}"
-            box.border_subtitle = "escape closes"
+            box.border_title = _("Model solution: {name}").format(name=self.exercise)
+            box.border_subtitle = _("escape closes")
             yield Markdown(f"```python\n{self.code.rstrip()}\n```")
 
 
-class ExercisesScreen(Screen):
+class ExercisesScreen(Localized, Screen):
     CSS_PATH = STYLES / "exercises.tcss"
     BINDINGS = [
-        Binding("g", "grade", "Grade", id="exercises.grade", tooltip="Grade your file"),
-        Binding("o", "edit", "Edit", id="exercises.edit", tooltip="Open your file in $EDITOR"),
+        Binding("g", "grade", N_("Grade"), id="exercises.grade", tooltip=N_("Grade your file")),
+        Binding(
+            "o", "edit", N_("Edit"), id="exercises.edit", tooltip=N_("Open your file in $EDITOR")
+        ),
         Binding(
             "enter",
             "edit",
-            "Edit",
+            N_("Edit"),
             show=False,
             id="exercises.edit-enter",
-            tooltip="Open your file in $EDITOR",
+            tooltip=N_("Open your file in $EDITOR"),
             priority=True,  # before the list's own enter
         ),
-        Binding("h", "hint", "Hint", id="exercises.hint", tooltip="Show the next hint"),
+        Binding("h", "hint", N_("Hint"), id="exercises.hint", tooltip=N_("Show the next hint")),
         Binding(
             "s",
             "solution",
-            "Solution",
+            N_("Solution"),
             id="exercises.solution",
-            tooltip="Model solution, once passed",
+            tooltip=N_("Model solution, once passed"),
         ),
         Binding(
-            "r", "reset", "Reset", id="exercises.reset", tooltip="Start again from the starter"
+            "r",
+            "reset",
+            N_("Reset"),
+            id="exercises.reset",
+            tooltip=N_("Start again from the starter"),
         ),
-        Binding("w", "watch", "Watch", id="exercises.watch", tooltip="Re-grade on every save"),
         Binding(
-            "q", "drill", "Drill", id="exercises.drill", tooltip="Quiz the questions just queued"
+            "w", "watch", N_("Watch"), id="exercises.watch", tooltip=N_("Re-grade on every save")
         ),
-        Binding("escape", "back", "Back", id="exercises.back", tooltip="Back to the home screen"),
+        Binding(
+            "q",
+            "drill",
+            N_("Drill"),
+            id="exercises.drill",
+            tooltip=N_("Quiz the questions just queued"),
+        ),
+        Binding(
+            "escape",
+            "back",
+            N_("Back"),
+            id="exercises.back",
+            tooltip=N_("Back to the home screen"),
+        ),
     ]
 
     def __init__(self, exercise: str | None = None) -> None:
@@ -223,7 +248,7 @@ class ExercisesScreen(Screen):
         yield Header()
         with Vertical(id="exercises"):
             yield DataTable(id="list", cursor_type="row", zebra_stripes=True)
-            yield Static("Reading the exercises…", id="status", classes="muted")
+            yield Static(_("Reading the exercises…"), id="status", classes="muted")
             yield Static(id="hints", classes="panel")
             yield GradingPanel(id="results", classes="panel")
             with VerticalScroll(id="task"):
@@ -233,15 +258,15 @@ class ExercisesScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#list", DataTable)
         for label, key in (
-            ("Exercise", "title"),
-            ("Status", "status"),
-            ("Attempts", "attempts"),
-            ("Last attempt", "last"),
-            ("Level", "level"),
-            ("Topic", "topic"),
+            (_("Exercise"), "title"),
+            (_("Status"), "status"),
+            (_("Attempts"), "attempts"),
+            (_("Last attempt"), "last"),
+            (_("Level"), "level"),
+            (_("Topic"), "topic"),
         ):
             table.add_column(label, key=key)
-        self.query_one("#results").border_title = "Result"
+        self.query_one("#results").border_title = _("Result")
         self.query_one("#hints").display = False
         self.prewarm(self.app.grader)
         self.load()
@@ -276,9 +301,9 @@ class ExercisesScreen(Screen):
         """Post FileSaved for each exercise file written in the workspace, until `stop`."""
         names = set(catalogue.names())
         for changes in watchfiles.watch(
-            workspace_dir(), stop_event=stop, watch_filter=lambda _, path: path.endswith(".py")
+            workspace_dir(), stop_event=stop, watch_filter=lambda _c, path: path.endswith(".py")
         ):
-            for name in sorted({Path(path).stem for _, path in changes} & names):
+            for name in sorted({Path(path).stem for _change, path in changes} & names):
                 if api.learner_file(name, create=False).exists():  # not deleted meanwhile
                     self.post_message(FileSaved(name))
 
@@ -311,7 +336,10 @@ class ExercisesScreen(Screen):
     @on(GradingFailed)
     def _grading_failed(self, message: GradingFailed) -> None:
         self.graded.pop(message.name, None)
-        self._grading_done(message.name, Text(f"Could not grade: {message.error}", style="red"))
+        self._grading_done(
+            message.name,
+            Text(_("Could not grade: {reason}").format(reason=message.error), style="red"),
+        )
 
     @on(FileSaved)
     def _file_saved(self, message: FileSaved) -> None:
@@ -334,7 +362,11 @@ class ExercisesScreen(Screen):
         """Grade `name` now, or right after the grading already running."""
         if self.grading is not None:
             self.pending.add(name)
-            self.notify(f"Grading {self.grading}; {name} is graded next.")
+            self.notify(
+                _("Grading {current}; {name} is graded next.").format(
+                    current=self.grading, name=name
+                )
+            )
             return
         self.grading = name
         grader = self.app.grader
@@ -358,7 +390,7 @@ class ExercisesScreen(Screen):
         for info in infos:
             label, style = STATUS_STYLE[info.status]
             cells = {
-                "status": Text(label, style=style),
+                "status": Text(_(label), style=style),
                 "attempts": str(info.attempts),
                 "last": ago(info.last_attempt, now) if info.last_attempt else "—",
             }
@@ -380,9 +412,9 @@ class ExercisesScreen(Screen):
     def _show_status(self) -> None:
         text = Text()
         if self.current is not None:
-            text.append(f"Your file: {self.infos[self.current].file}")
+            text.append(_("Your file: {path}").format(path=self.infos[self.current].file))
         if self._watch_stop is not None:
-            text.append("  · watching: saving a file grades it", style="bold")
+            text.append(_("  · watching: saving a file grades it"), style="bold")
         self.query_one("#status", Static).update(text)
 
     def _show_detail(self, problem: Text | None = None) -> None:
@@ -407,14 +439,20 @@ class ExercisesScreen(Screen):
     def _standing(self, info: api.ExerciseInfo) -> Text:
         """What the store says about an exercise not graded on this visit."""
         if info.last_attempt is None:
-            return Text(f"Not graded yet. Write {info.name} in your file, then press g.")
-        text = Text(f"Last graded {ago(info.last_attempt, now_utc())}: ")
+            return Text(
+                _("Not graded yet. Write {name} in your file, then press g.").format(name=info.name)
+            )
+        text = Text(_("Last graded {when}: ").format(when=ago(info.last_attempt, now_utc())))
         label, style = STATUS_STYLE[info.status]
-        text.append(label, style=style)
+        text.append(_(label), style=style)
         if info.last_diagnosis:
             text.append(f" ({info.last_diagnosis})", style="dim")
-        text.append(f" after {info.attempts} attempt{'' if info.attempts == 1 else 's'}.")
-        text.append(" Press g to grade your file now.", style="dim")
+        text.append(
+            ngettext(" after {n} attempt.", " after {n} attempts.", info.attempts).format(
+                n=info.attempts
+            )
+        )
+        text.append(_(" Press g to grade your file now."), style="dim")
         return text
 
     def _show_hints(self, name: str) -> None:
@@ -422,7 +460,7 @@ class ExercisesScreen(Screen):
         seen = api.hints_shown(name)
         box = self.query_one("#hints", Static)
         box.display = seen > 0
-        box.border_title = f"Hints: {seen} of {len(hints)}"
+        box.border_title = _("Hints: {seen} of {total}").format(seen=seen, total=len(hints))
         box.update(Text("\n".join(f"{n}. {hint}" for n, hint in enumerate(hints[:seen], 1))))
 
     # -- actions -------------------------------------------------------------------------------
@@ -445,7 +483,9 @@ class ExercisesScreen(Screen):
         command = editor_command()
         if command is None:
             self.notify(
-                f"No editor found (set $EDITOR). Your file is {path}", timeout=20, markup=False
+                _("No editor found (set $EDITOR). Your file is {path}").format(path=path),
+                timeout=20,
+                markup=False,
             )
             return
         try:
@@ -453,11 +493,15 @@ class ExercisesScreen(Screen):
                 subprocess.run([*command, str(path)], check=False)
         except SuspendNotSupported:
             self.notify(
-                f"No terminal to lend an editor here. Your file is {path}", timeout=20, markup=False
+                _("No terminal to lend an editor here. Your file is {path}").format(path=path),
+                timeout=20,
+                markup=False,
             )
         except OSError as exc:
             self.notify(
-                f"Could not start {command[0]}: {exc}. Your file is {path}",
+                _("Could not start {editor}: {error}. Your file is {path}").format(
+                    editor=command[0], error=exc, path=path
+                ),
                 timeout=20,
                 markup=False,
             )
@@ -467,7 +511,7 @@ class ExercisesScreen(Screen):
             return
         total = len(catalogue.load(self.current).spec.hints)
         if api.hints_shown(self.current) >= total:
-            self.notify("That was the last hint. Once your file passes, s shows the solution.")
+            self.notify(_("That was the last hint. Once your file passes, s shows the solution."))
             return
         api.next_hint(self.current)
         self._show_hints(self.current)
@@ -478,9 +522,11 @@ class ExercisesScreen(Screen):
             return
         if self.infos[name].status != "passing":
             self.notify(
-                "The model solution opens once your own file passes: working it out is the"
-                " practice. h gives a hint.",
-                title="Not yet",
+                _(
+                    "The model solution opens once your own file passes: working it out is the"
+                    " practice. h gives a hint."
+                ),
+                title=_("Not yet"),
                 severity="warning",
             )
             return
@@ -496,7 +542,7 @@ class ExercisesScreen(Screen):
             if yes:
                 path = api.reset(name)
                 self.graded.pop(name, None)
-                self._show_detail(Text(f"{path.name} is the starter again."))
+                self._show_detail(Text(_("{file} is the starter again.").format(file=path.name)))
 
         self.app.push_screen(ConfirmReset(api.learner_file(name)), confirmed)
 

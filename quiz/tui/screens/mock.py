@@ -30,15 +30,22 @@ from quiz.engine import AnswerError
 from quiz.interview.report import to_markdown
 from quiz.interview.run import Ending, InterviewRun, StepRecord
 from quiz.interview.scripts import LENGTHS, LEVELS, Script, choose_script, load_scripts
+from quiz.l10n import N_, _
 from quiz.questions import Free
 from quiz.tui.app import STYLES
 from quiz.tui.grader import WarmGrader
+from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven
 from quiz.tui.screens.quiz import HOW
 from quiz.tui.widgets.answers import answer_widget
 from quiz.tui.widgets.grading import GradingPanel
 
 LOW_TIME_S = 5 * 60  # the clock turns red with this little left
+LEVEL_NAMES = {"junior": N_("junior"), "senior": N_("senior")}
+
+
+def level_name(level: str) -> str:
+    return _(LEVEL_NAMES.get(level, level))
 
 
 @dataclass
@@ -68,15 +75,23 @@ def _clock(seconds: float) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
-class MockScreen(Screen):
+class MockScreen(Localized, Screen):
     """The start: level, length and script, and the interviews sat so far."""
 
-    SUB_TITLE = "Mock interview"
+    SUB_TITLE = N_("Mock interview")
     CSS_PATH = STYLES / "mock.tcss"
     BINDINGS = [
-        Binding("l", "toggle_level", "Level", id="mock.level", tooltip="Junior or senior scripts"),
-        Binding("t", "toggle_length", "Length", id="mock.length", tooltip="30 or 45 minutes"),
-        Binding("escape", "app.pop_screen", "Home", id="mock.home", tooltip="Back to home"),
+        Binding(
+            "l",
+            "toggle_level",
+            N_("Level"),
+            id="mock.level",
+            tooltip=N_("Junior or senior scripts"),
+        ),
+        Binding(
+            "t", "toggle_length", N_("Length"), id="mock.length", tooltip=N_("30 or 45 minutes")
+        ),
+        Binding("escape", "app.pop_screen", N_("Home"), id="mock.home", tooltip=N_("Back to home")),
     ]
 
     def __init__(
@@ -98,13 +113,13 @@ class MockScreen(Screen):
         with Vertical(id="mock-start"):
             yield Static(id="mock-setup")
             yield Static(
-                "Scripts: enter starts the highlighted one; the clock starts with it.",
+                _("Scripts: enter starts the highlighted one; the clock starts with it."),
                 classes="muted",
             )
             yield OptionList(id="mock-scripts")
-            yield Static("Past interviews", classes="muted")
+            yield Static(_("Past interviews"), classes="muted")
             table = DataTable(id="mock-past", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Date", "Script", "Level", "Score", "Report")
+            table.add_columns(_("Date"), _("Script"), _("Level"), _("Score"), _("Report"))
             yield table
         yield Footer()
 
@@ -127,15 +142,20 @@ class MockScreen(Screen):
         files = sorted({p.file.name for p in message.problems})
         if files:
             self.notify(
-                f"Some interview scripts were left out; fix {', '.join(files)}.",
-                title="Interview script problems",
+                _("Some interview scripts were left out; fix {files}.").format(
+                    files=", ".join(files)
+                ),
+                title=_("Interview script problems"),
                 severity="warning",
                 timeout=15,
             )
         if self.wanted is not None:
             chosen = next((s for s in self.scripts if s.id == self.wanted), None)
             if chosen is None:
-                self.notify(f"There is no interview script {self.wanted!r}.", severity="warning")
+                self.notify(
+                    _("There is no interview script {name}.").format(name=repr(self.wanted)),
+                    severity="warning",
+                )
                 self.wanted = None
             else:
                 self.level = chosen.level
@@ -152,10 +172,10 @@ class MockScreen(Screen):
         listing.clear_options()
         for script in shown:
             topics = ", ".join(bank.topics[t].title.get(lang) for t in script.topics)
-            mark = "  ★ suggested" if script is suggested else ""
+            mark = _("  ★ suggested") if script is suggested else ""
             label = Text.assemble(
                 (script.title.get(lang), "bold"),
-                f"  ({script.minutes} min){mark}\n",
+                _("  ({minutes} min)").format(minutes=script.minutes) + f"{mark}\n",
                 (topics, "dim"),
             )
             listing.add_option(Option(label, id=script.id))
@@ -164,21 +184,22 @@ class MockScreen(Screen):
         if target in ids:
             listing.highlighted = ids.index(target)
         listing.focus()
-        report = f" · report to {self.report_path}" if self.report_path else ""
-        self.query_one("#mock-setup", Static).update(
-            f"Level [b]{self.level}[/b] (l) · length [b]{self.minutes} min[/b] (t){report}"
+        report = _(" · report to {path}").format(path=self.report_path) if self.report_path else ""
+        setup = _("Level [b]{level}[/b] (l) · length [b]{minutes} min[/b] (t)").format(
+            level=level_name(self.level), minutes=self.minutes
         )
+        self.query_one("#mock-setup", Static).update(setup + report)
 
     def refresh_past(self) -> None:
         titles = {s.id: s.title.get(self.app.lang) for s in self.scripts}
         table = self.query_one("#mock-past", DataTable)
         table.clear()
         for past in reversed(self.app.store.interviews()):
-            score = "unfinished" if past.score is None else f"{past.score:.0%}"
+            score = _("unfinished") if past.score is None else f"{past.score:.0%}"
             table.add_row(
                 f"{past.started_at.astimezone():%Y-%m-%d %H:%M}",
                 titles.get(past.script, past.script),
-                past.level,
+                level_name(past.level),
                 score,
                 past.report_path or "",
             )
@@ -207,25 +228,31 @@ class Verdict(Static, can_focus=True):
     """How the answer went, briefly; focused so its keys never clash with the answer's."""
 
     BINDINGS = [
-        Binding("enter", "screen.next", "Next", id="mock.next", tooltip="Next question"),
-        Binding("n", "screen.next", "Next", show=False, id="mock.n", tooltip="Next question"),
+        Binding("enter", "screen.next", N_("Next"), id="mock.next", tooltip=N_("Next question")),
+        Binding(
+            "n", "screen.next", N_("Next"), show=False, id="mock.n", tooltip=N_("Next question")
+        ),
     ]
 
     def show(self, record: StepRecord) -> None:
         assert record.outcome is not None and record.posed is not None
         text = Text()
         if record.right:
-            text.append("✓ Right", style="bold green")
+            text.append(_("✓ Right"), style="bold green")
         else:
-            text.append("✗ Not quite", style="bold red")
+            text.append(_("✗ Not quite"), style="bold red")
         question = record.posed.question
         if isinstance(question, Free):
             covered = len(record.outcome.response["covered"])
-            text.append(f"  ({covered} of {len(question.key_points)} key points)")
+            text.append(
+                _("  ({covered} of {total} key points)").format(
+                    covered=covered, total=len(question.key_points)
+                )
+            )
         else:
-            text.append("\n\nAnswer: ", style="bold")
+            text.append("\n\n" + _("Answer: "), style="bold")
             text.append(record.outcome.expected)
-        text.append("\n\nThe report explains every answer.  enter: next", style="dim")
+        text.append("\n\n" + _("The report explains every answer.  enter: next"), style="dim")
         self.update(text)
 
 
@@ -234,13 +261,13 @@ class CodingPanel(VerticalScroll):
     panel) and the task."""
 
     BINDINGS = [
-        Binding("g", "screen.grade", "Grade", id="mock.grade", tooltip="Grade your file"),
+        Binding("g", "screen.grade", N_("Grade"), id="mock.grade", tooltip=N_("Grade your file")),
         Binding(
             "n",
             "screen.next",
-            "Move on",
+            N_("Move on"),
             id="mock.coding-next",
-            tooltip="Next step; code that has not passed scores 0",
+            tooltip=N_("Next step; code that has not passed scores 0"),
         ),
     ]
 
@@ -253,7 +280,9 @@ class CodingPanel(VerticalScroll):
 
         path = api.learner_file(self.exercise)
         yield Static(
-            f"Your file: {path}\nEdit it in your editor, save, then press g to grade it here.",
+            _(
+                "Your file: {path}\nEdit it in your editor, save, then press g to grade it here."
+            ).format(path=path),
             id="mock-file",
             markup=False,
         )
@@ -262,22 +291,24 @@ class CodingPanel(VerticalScroll):
         yield Markdown(readme.read_text(encoding="utf-8"), id="mock-readme")
 
 
-class InterviewScreen(Screen):
+class InterviewScreen(Localized, Screen):
     """The interview itself: the clock, the interviewer's line, the question, the answer."""
 
-    SUB_TITLE = "Mock interview"
+    SUB_TITLE = N_("Mock interview")
     CSS_PATH = STYLES / "mock.tcss"
     BINDINGS = [
-        Binding("p", "pause", "Pause", id="mock.pause", tooltip="Stop the clock"),
-        Binding("e", "end", "End", id="mock.end", tooltip="End early (asks first)"),
+        Binding("p", "pause", N_("Pause"), id="mock.pause", tooltip=N_("Stop the clock")),
+        Binding("e", "end", N_("End"), id="mock.end", tooltip=N_("End early (asks first)")),
         Binding(
             "escape",
             "end",
-            "Pause/end",
+            N_("Pause/end"),
             id="mock.escape",
-            tooltip="Stop the clock and offer to end; works while typing",
+            tooltip=N_("Stop the clock and offer to end; works while typing"),
         ),
-        Binding("ctrl+n", "skip", "Skip", id="mock.skip", tooltip="Skip this step; it scores 0"),
+        Binding(
+            "ctrl+n", "skip", N_("Skip"), id="mock.skip", tooltip=N_("Skip this step; it scores 0")
+        ),
     ]
 
     def __init__(self, run: InterviewRun, report_path: Path | None = None) -> None:
@@ -311,8 +342,9 @@ class InterviewScreen(Screen):
         clock = self.query_one("#mock-clock", Static)
         left = self.run.remaining()
         record = self.run.current
-        where = f"step {record.number}" if record else "done"
-        state = "⏸ paused" if self.run.paused else f"⏱ {_clock(left)} left"
+        where = _("step {number}").format(number=record.number) if record else _("done")
+        left_text = _("⏱ {clock} left").format(clock=_clock(left))
+        state = _("⏸ paused") if self.run.paused else left_text
         clock.update(f"{state} · {self.run.script.title.get(self.run.lang)} · {where}")
         clock.set_class(left < LOW_TIME_S, "low")
 
@@ -329,14 +361,16 @@ class InterviewScreen(Screen):
         if record.posed is None:
             name = record.step.exercise or ""
             self.query_one("#mock-prompt", Static).update(
-                f"Implement {name}: one step of the cell, exactly as PyTorch computes it."
+                _("Implement {name}: one step of the cell, exactly as PyTorch computes it.").format(
+                    name=name
+                )
             )
-            self.query_one("#mock-how", Static).update("g grades your file; n moves on.")
+            self.query_one("#mock-how", Static).update(_("g grades your file; n moves on."))
             widget = CodingPanel(name)
             self.prewarm(self.app.grader)
         else:
             self.query_one("#mock-prompt", Static).update(record.posed.prompt(lang))
-            self.query_one("#mock-how", Static).update(HOW[record.posed.question.type])
+            self.query_one("#mock-how", Static).update(_(HOW[record.posed.question.type]))
             widget = answer_widget(record.posed, lang)
         await holder.mount(widget)
         focusable = [w for w in (widget, *widget.query("*")) if w.can_focus]
@@ -366,10 +400,10 @@ class InterviewScreen(Screen):
         if record is None or record.posed is not None:
             return
         if record.done:
-            self.notify("That passed already; press n for the next step.")
+            self.notify(_("That passed already; press n for the next step."))
             return
         if self.grading:
-            self.notify("Still grading…")
+            self.notify(_("Still grading…"))
             return
         self.grading = True
         name = record.step.exercise or ""
@@ -405,7 +439,7 @@ class InterviewScreen(Screen):
     def _grading_failed(self, message: GradingFailed) -> None:
         self.grading = False
         for panel in self.query(GradingPanel):
-            panel.show_text(Text(f"Could not grade: {message.reason}"))
+            panel.show_text(Text(_("Could not grade: {reason}").format(reason=message.reason)))
 
     async def action_next(self) -> None:
         if self.run.ending is not None:
@@ -450,18 +484,33 @@ class InterviewScreen(Screen):
         try:
             report, path = self.run.finish(self.report_path)
         except OSError as exc:
-            self.notify(f"Could not write {self.report_path}: {exc}", severity="error")
+            self.notify(
+                _("Could not write {path}: {error}").format(path=self.report_path, error=exc),
+                severity="error",
+            )
             report, path = self.run.finish()
         self.app.switch_screen(MockReportScreen(to_markdown(report), path))
 
 
-class PauseScreen(ModalScreen[bool]):
+class PauseScreen(Localized, ModalScreen[bool]):
     """The clock is stopped while this is up; the interview is hidden behind it."""
 
     CSS_PATH = STYLES / "mock.tcss"
     BINDINGS = [
-        Binding("y,e", "dismiss(True)", "End now", id="mock.confirm-end", tooltip="See the report"),
-        Binding("escape,p,n,r", "dismiss(False)", "Resume", id="mock.resume", tooltip="Carry on"),
+        Binding(
+            "y,e",
+            "dismiss(True)",
+            N_("End now"),
+            id="mock.confirm-end",
+            tooltip=N_("See the report"),
+        ),
+        Binding(
+            "escape,p,n,r",
+            "dismiss(False)",
+            N_("Resume"),
+            id="mock.resume",
+            tooltip=N_("Carry on"),
+        ),
     ]
 
     def __init__(self, ending: bool) -> None:
@@ -470,12 +519,12 @@ class PauseScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         if self.ending:
-            text = (
+            text = _(
                 "[b]End the interview now?[/b]\n\nThe clock is stopped.\n\n"
                 "y / e: end and see the report · n / escape: carry on"
             )
         else:
-            text = (
+            text = _(
                 "[b]Paused[/b]: the clock is stopped.\n\n"
                 "p / escape: resume · e: end the interview now"
             )
@@ -484,20 +533,22 @@ class PauseScreen(ModalScreen[bool]):
         yield Footer()
 
 
-class MockReportScreen(Screen):
+class MockReportScreen(Localized, Screen):
     """The report as saved, rendered; back returns to the mock interview list."""
 
-    SUB_TITLE = "Mock interview report"
+    SUB_TITLE = N_("Mock interview report")
     CSS_PATH = STYLES / "mock.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="mock.back", tooltip="Interview list"),
+        Binding(
+            "escape", "app.pop_screen", N_("Back"), id="mock.back", tooltip=N_("Interview list")
+        ),
         Binding(
             "enter",
             "app.pop_screen",
-            "Back",
+            N_("Back"),
             show=False,
             id="mock.back-enter",
-            tooltip="Interview list",
+            tooltip=N_("Interview list"),
         ),
     ]
 
@@ -509,6 +560,11 @@ class MockReportScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="mock-report"):
-            yield Static(f"Saved to {self.path}", id="mock-saved", classes="muted", markup=False)
+            yield Static(
+                _("Saved to {path}").format(path=self.path),
+                id="mock-saved",
+                classes="muted",
+                markup=False,
+            )
             yield Markdown(self.markdown, id="mock-report-text")
         yield Footer()

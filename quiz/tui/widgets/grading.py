@@ -14,16 +14,23 @@ from textual.containers import VerticalScroll
 from textual.widgets import LoadingIndicator, Static
 
 from exercises.results import CHECKS, GradeResult
+from quiz.l10n import _
 
 
 def verdict_text(result: GradeResult, queued: str | None = None) -> Text:
     """The verdict as the panel shows it; `queued` is the line saying what was queued."""
     out = Text()
     if result.passed:
-        out.append(f"✓ {result.exercise} matches PyTorch", style="bold green")
+        out.append(_("✓ {name} matches PyTorch").format(name=result.exercise), style="bold green")
     else:
-        out.append(f"✗ {result.exercise} does not match PyTorch yet", style="bold red")
-    out.append(f"   seed {result.seed} · {result.device}\n\n", style="dim")
+        out.append(
+            _("✗ {name} does not match PyTorch yet").format(name=result.exercise),
+            style="bold red",
+        )
+    out.append(
+        _("   seed {seed} · {device}").format(seed=result.seed, device=result.device) + "\n\n",
+        style="dim",
+    )
     for check in result.checks:
         out.append("✓ " if check.passed else "✗ ", style="green" if check.passed else "red")
         out.append(check.name, style="" if check.passed else "bold")
@@ -31,24 +38,35 @@ def verdict_text(result: GradeResult, queued: str | None = None) -> Text:
     ran = {check.name for check in result.checks}
     skipped = [name for name in CHECKS if name not in ran]
     if skipped:
-        out.append(f"· not run: {', '.join(skipped)}\n", style="dim")
+        out.append(_("· not run: {checks}").format(checks=", ".join(skipped)) + "\n", style="dim")
     said = " ".join(check.message for check in result.checks)  # what need not be said twice
     if result.diagnosis is not None:
-        out.append("\nWhat went wrong", style="bold")
+        out.append("\n" + _("What went wrong"), style="bold")
         out.append(f" ({result.diagnosis.id})\n", style="dim")
         if result.diagnosis.message not in said:
             out.append(result.diagnosis.message + "\n")
     worst = result.worst
     if worst is not None and worst.where not in said:
-        out.append("\nLargest error ", style="bold")
+        out.append("\n" + _("Largest error") + " ", style="bold")
         out.append(
-            f"{worst.error:.3g} at {worst.where}: yours {worst.got:.6g}, PyTorch"
-            f" {worst.expected:.6g} (case {worst.case})\n"
+            _("{error} at {where}: yours {got}, PyTorch {expected} (case {case})").format(
+                error=f"{worst.error:.3g}",
+                where=worst.where,
+                got=f"{worst.got:.6g}",
+                expected=f"{worst.expected:.6g}",
+                case=worst.case,
+            )
+            + "\n"
         )
     if queued:
-        out.append(f"\n{queued}: press q to drill them now.\n", style="bold")
+        out.append(
+            "\n" + _("{queued}: press q to drill them now.").format(queued=queued) + "\n",
+            style="bold",
+        )
     if result.replay:
-        out.append(f"\nSame inputs again: {result.replay}", style="dim")
+        out.append(
+            "\n" + _("Same inputs again: {command}").format(command=result.replay), style="dim"
+        )
     return out
 
 
@@ -62,13 +80,13 @@ class GradingPanel(VerticalScroll):
         yield Static(id="output", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#output").border_title = "Your code printed (not part of the verdict)"
+        self.query_one("#output").border_title = _("Your code printed (not part of the verdict)")
         self.show_text(Text(""))
 
     def show_grading(self, name: str, cold: bool) -> None:
         """Grading has started; `cold` when the child may still be importing torch."""
-        wait = " (the first grading waits for PyTorch to load: a few seconds)" if cold else ""
-        self.query_one("#progress", Static).update(f"Grading {name}…{wait}")
+        wait = _(" (the first grading waits for PyTorch to load: a few seconds)") if cold else ""
+        self.query_one("#progress", Static).update(_("Grading {name}…").format(name=name) + wait)
         self._show(grading=True, output="")
 
     def show_result(self, result: GradeResult, queued: str | None = None) -> None:
