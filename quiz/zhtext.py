@@ -573,12 +573,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.fix:
         for path in args.files:
-            count, skipped = fix_file(path)
+            try:
+                count, skipped = fix_file(path)
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue  # reported by the check below
             for line in skipped:
                 print(line, file=sys.stderr)
             if count:
                 print(f"{path}: {count} edits")
-    problems = [line for path in args.files for line in check_file(path)]
+    problems = []
+    for path in args.files:
+        try:
+            problems += check_file(path)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            reason = str(exc).replace("\n", " ")
+            problems.append(f"{path}:1: cannot check: {reason}")
     if args.check or problems:
         for line in problems:
             print(line)
