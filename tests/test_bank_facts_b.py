@@ -136,7 +136,8 @@ def test_last_step_bug_fix_matches_torch(bank):
 
 
 def test_hn_layout_index_is_two_layer_plus_direction(bank):
-    assert right_choice(q(bank, "bidirectional_stacked.hn-index-layout")) == "3"
+    question = q(bank, "bidirectional_stacked.hn-index-layout")
+    assert right_choice(question) == "h_n[3]"
     torch.manual_seed(0)
     gru = nn.GRU(10, 20, num_layers=3, bidirectional=True)
     x = torch.randn(15, 4, 10)
@@ -153,6 +154,11 @@ def test_hn_layout_index_is_two_layer_plus_direction(bank):
         inp, h_k = layer(inp)
         finals.append(h_k)
     assert torch.allclose(h_n[3], finals[1][1], atol=1e-6)  # layer 1, backward
+    # Every distractor names another layer or direction, so none of them matches.
+    for choice in question.choices:
+        if choice.en != "h_n[3]":
+            index = int(choice.en[len("h_n[") : -1])
+            assert not torch.allclose(h_n[index], finals[1][1], atol=1e-4), choice.en
 
 
 def test_bidirectional_not_allowed_for_streaming_and_generation(bank):
@@ -414,11 +420,23 @@ def test_gather_last_without_packing(bank):
         _, h = gru(s.unsqueeze(0))
         assert torch.allclose(last[i], h[0, 0], atol=1e-6)
     assert out[:, lengths - 1].shape == (3, 3, 5)
+    # The gather distractor picks the right steps but only feature 0.
+    gathered = out.gather(1, (lengths - 1).view(-1, 1, 1)).squeeze(1)
+    assert gathered.shape == (3, 1)
+    assert any(
+        c.en.startswith("out.gather(1, (lengths - 1).view(-1, 1, 1))") for c in question.choices
+    )
+    expanded = out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, 5)).squeeze(1)
+    assert torch.allclose(expanded, last)
 
 
 def test_padding_idx_row_is_zero_and_frozen(bank):
     question = q(bank, "padding_packing.padding-idx")
-    assert sorted(question.answer) == [0, 1]
+    chosen = sorted(question.choices[i].en for i in question.answer)
+    assert chosen == [
+        "Row 0 is initialised to zeros",
+        "Row 0 receives no gradient, so it stays fixed during training",
+    ]
     emb = nn.Embedding(10, 4, padding_idx=0)
     assert emb.weight[0].abs().max().item() == 0.0
     emb(torch.tensor([0, 3, 0])).sum().backward()
