@@ -45,8 +45,21 @@ examples:
 """)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with full-width colons after its section headings when they are Chinese
+    (argparse writes `heading:` itself; its words come from the catalogue, see install_argparse)."""
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for group in self._action_groups:
+            title = group.title or ""
+            if title and not title.isascii():
+                text = text.replace(f"\n{title}:\n", f"\n{title}：\n")
+        return text
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="rnnprep",
         description=_(DESCRIPTION),
         epilog=_(EPILOG),
