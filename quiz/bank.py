@@ -112,10 +112,40 @@ def load_bank(directory: Path | None = None) -> Bank:
     """Load every `*.yaml` bank in `directory` (default: the shipped banks)."""
     bank = Bank()
     cache = cache_dir() / "banks"
+    claims: dict[str, list[Claim]] = {}
     for path in sorted((directory or questions_dir()).glob("*.yaml")):
-        _load_file(path, bank, cache)
+        _load_file(path, bank, cache, claims)
+    _settle(bank, claims)
     bank.topics = dict(sorted(bank.topics.items(), key=lambda item: (item[1].order, item[0])))
     return bank
+
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest shipped bank is ~40 KB
+MAX_NODES = 100_000
+
+
+class BankLimit(ValueError):
+    """A bank file too large or built to explode (aliases): refused before it is expanded."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def check_shape(text: str) -> None:
+    """Refuse aliases (a YAML bomb is nested aliases; no bank needs them) and huge node counts,
+    from the parser's events, before anything is built."""
+    nodes = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise BankLimit(
+                event.start_mark.line + 1,
+                "YAML anchors and aliases (&, *) are not allowed in banks",
+            )
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise BankLimit(event.start_mark.line + 1, f"more than {MAX_NODES:,} YAML nodes")
 
 
 def parse_cached(raw: bytes, cache: Path) -> Any:
@@ -125,7 +155,9 @@ def parse_cached(raw: bytes, cache: Path) -> Any:
         return msgspec.json.decode(cached.read_bytes())
     except (OSError, msgspec.DecodeError):
         pass
-    data = safe_load(raw.decode("utf-8"))
+    text = raw.decode("utf-8")
+    check_shape(text)
+    data = safe_load(text)
     encoded = msgspec.json.encode(data)
     if msgspec.json.decode(encoded) == data:  # dates and the like do not survive JSON: no cache
         cache.mkdir(parents=True, exist_ok=True)
@@ -135,11 +167,51 @@ def parse_cached(raw: bytes, cache: Path) -> Any:
     return data
 
 
-def _load_file(path: Path, bank: Bank, cache: Path) -> None:
+@dataclass(frozen=True)
+class Claim:
+    """A question as one file states it, before duplicate ids are settled."""
+
+    question: Question
+    file: Path
+    lines: LineFinder
+    index: int
+
+    @property
+    def line(self) -> int | None:  # looked up only for a problem: composing YAML is slow
+        return self.lines.find(("questions", self.index))
+
+
+def _settle(bank: Bank, claims: dict[str, list[Claim]]) -> None:
+    """Serve each id once. When files share an id, the one whose topic owns the id's prefix
+    (`lstm.` belongs to topic lstm) keeps it, whatever the files are called; if none or several
+    do, none is served. Every other place is reported, naming the rest."""
+    for qid, found in claims.items():
+        owners = [c for c in found if qid.split(".", 1)[0] == c.question.topic]
+        keep = found[0] if len(found) == 1 else owners[0] if len(owners) == 1 else None
+        for claim in found:
+            if claim is keep:
+                bank.questions[qid] = claim.question
+                bank.files[qid] = claim.file
+                continue
+            others = ", ".join(f"{c.file.name}:{c.line}" for c in found if c is not claim)
+            verdict = (
+                f"kept there (topic {keep.question.topic} owns the prefix)"
+                if keep is not None
+                else "neither is served until one is renamed"
+            )
+            message = f"duplicate id: also in {others}; {verdict}"
+            bank.problems.append(BankProblem(claim.file, claim.line, qid, message))
+
+
+def _load_file(path: Path, bank: Bank, cache: Path, claims: dict[str, list[Claim]]) -> None:
     def problem(line: int | None, qid: str | None, message: str) -> None:
         bank.problems.append(BankProblem(path, line, qid, message))
 
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problem(None, None, f"file is {size / 2**20:.1f} MiB; a bank file may be at most 2 MiB")
+            return
         raw = path.read_bytes()
         text = raw.decode("utf-8")
         data = parse_cached(raw, cache)
@@ -148,6 +220,9 @@ def _load_file(path: Path, bank: Bank, cache: Path) -> None:
         return
     except yaml.YAMLError as exc:
         problem(*yaml_error(text, exc))
+        return
+    except BankLimit as exc:
+        problem(exc.line, None, str(exc))
         return
 
     lines = LineFinder(text)
@@ -174,16 +249,7 @@ def _load_file(path: Path, bank: Bank, cache: Path) -> None:
             loc, message = describe_error(exc)
             problem(lines.find(("questions", index, *loc)), qid, message)
             continue
-        if question.id in bank.questions:
-            first_file = bank.files[question.id].name
-            problem(
-                lines.find(("questions", index)),
-                qid,
-                f"duplicate id: already used in {first_file}",
-            )
-            continue
-        bank.questions[question.id] = question
-        bank.files[question.id] = path
+        claims.setdefault(question.id, []).append(Claim(question, path, lines, index))
 
 
 _ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*['\"]?([\w.-]+)")

@@ -15,7 +15,7 @@ CASES = {
     "bad_yaml": ("bank.yaml", 14, "t.broken", "bad YAML"),
     "unknown_type": ("bank.yaml", 13, "t.essay", "unknown type 'essay'"),
     "missing_field": ("bank.yaml", 12, "t.no-explanation", "missing field `explanation`"),
-    "duplicate_id": ("b.yaml", 5, "t.good", "duplicate id: already used in a.yaml"),
+    "duplicate_id": ("b.yaml", 5, "t.good", "duplicate id: also in a.yaml:5"),
     "index_out_of_range": ("bank.yaml", 12, "t.out-of-range", "answer index 2 is out of range"),
     "no_right_answer": ("bank.yaml", 12, "t.nothing-right", "no right answer"),
     "unknown_generator": ("bank.yaml", 12, "t.no-such-generator", "unknown generator"),
@@ -86,3 +86,25 @@ def test_values_json_cannot_carry_are_not_cached(tmp_path: Path, data_home: Path
     assert [p.message for p in cold.problems] == [p.message for p in warm.problems]
     assert "`source`" in cold.problems[0].message
     assert not list((data_home / "cache" / "banks").glob("*.json"))
+
+
+def test_a_duplicate_id_stays_with_the_topic_that_owns_its_prefix(tmp_path: Path) -> None:
+    """File names don't decide: an intruder sorting first doesn't take over the id."""
+    shutil.copy(BROKEN_BANKS / "duplicate_id" / "a.yaml", tmp_path / "zz_owner.yaml")
+    shutil.copy(BROKEN_BANKS / "duplicate_id" / "b.yaml", tmp_path / "00_intruder.yaml")
+    bank = load_bank(tmp_path)
+    assert bank.questions["t.good"].topic == "t"
+    assert bank.files["t.good"].name == "zz_owner.yaml"
+    (problem,) = bank.problems
+    assert problem.file.name == "00_intruder.yaml" and "zz_owner.yaml:5" in problem.message
+
+
+def test_a_duplicate_id_no_topic_owns_is_served_from_neither_place(tmp_path: Path) -> None:
+    for name, topic in (("one.yaml", "u"), ("two.yaml", "v")):
+        text = (BROKEN_BANKS / "duplicate_id" / "b.yaml").read_text()
+        (tmp_path / name).write_text(text.replace("id: u", f"id: {topic}"))
+    bank = load_bank(tmp_path)
+    assert "t.good" not in bank.questions
+    assert sorted(p.file.name for p in bank.problems) == ["one.yaml", "two.yaml"]
+    assert all("neither is served" in p.message for p in bank.problems)
+    assert "two.yaml:5" in bank.problems[0].message and "one.yaml:5" in bank.problems[1].message
