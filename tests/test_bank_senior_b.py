@@ -1,0 +1,265 @@
+"""Behaviour behind the senior banks: seq2seq_engineering, language_modelling, framework_apis.
+
+Each test pins what a question teaches (its right choice, planted error, or true/false answer) and
+shows the behaviour by running torch: the shapes that raise, a beam search that loses to greedy,
+gradients that agree or flow, a weight port that matches. A change in the bank's answer or in
+torch then fails here rather than in someone's interview. Keras itself is not installed: its
+cells are written out from the Keras source (keras/src/layers/rnn/gru.py) and ported into torch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+from quiz.bank import load_bank
+from quiz.questions import Multi, Single, SpotError, TrueFalse
+
+TOPICS = ("seq2seq_engineering", "language_modelling", "framework_apis")
+
+
+@pytest.fixture(scope="module")
+def bank():
+    loaded = load_bank()
+    mine = [p for p in loaded.problems if any(p.file.name == f"{t}.yaml" for t in TOPICS)]
+    assert not mine, "\n".join(str(p) for p in mine)
+    return loaded
+
+
+def q(bank, qid):
+    return bank.questions[qid]
+
+
+def right_choice(question: Single) -> str:
+    return question.choices[question.answer].en
+
+
+def wrong_line(question: SpotError) -> str:
+    return question.lines[question.answer].en
+
+
+# --- seq2seq engineering: bridges ---------------------------------------------------------------
+
+
+def test_bridge_wrong_widths_raise_and_learned_bridge_runs(bank):
+    question = q(bank, "seq2seq_engineering.bridge-hidden-size")
+    assert "Linear(512, 256)" in right_choice(question)
+    torch.manual_seed(0)
+    batch = 3
+    encoder = nn.LSTM(10, 512, num_layers=2)
+    decoder = nn.LSTM(10, 256, num_layers=2)
+    x = torch.randn(5, batch, 10)
+    _, (h, c) = encoder(x)
+    with pytest.raises(RuntimeError, match="Expected hidden"):
+        decoder(x, (h, c))
+    with pytest.raises(RuntimeError, match="Expected hidden"):
+        decoder(x, (h.reshape(4, batch, 256), c.reshape(4, batch, 256)))
+    bridges = nn.ModuleList(nn.Linear(512, 256) for _ in range(4))
+    h0 = torch.stack([torch.tanh(bridges[i](h[i])) for i in range(2)])
+    c0 = torch.stack([bridges[2 + i](c[i]) for i in range(2)])
+    _, (h_n, _) = decoder(x, (h0, c0))
+    assert h_n.shape == (2, batch, 256)
+
+
+def test_depth_mismatch_options(bank):
+    question = q(bank, "seq2seq_engineering.bridge-depth-mismatch")
+    assert isinstance(question, Multi) and sorted(question.answer) == [1, 3, 4]
+    torch.manual_seed(0)
+    batch, hidden = 3, 256
+    encoder = nn.GRU(8, hidden, num_layers=4)
+    decoder = nn.GRU(8, hidden, num_layers=2, batch_first=True)
+    _, h_n = encoder(torch.randn(6, batch, 8))
+    y = torch.randn(batch, 5, 8)
+    with pytest.raises(RuntimeError, match="Expected hidden"):
+        decoder(y, h_n)  # choice 0: extra layers are not dropped
+    with pytest.raises(RuntimeError, match="Expected hidden"):
+        decoder(y, h_n.transpose(0, 1).contiguous())  # choice 2: batch_first is not for h0
+    project = nn.Linear(4 * hidden, 2 * hidden)
+    learned = project(h_n.permute(1, 0, 2).reshape(batch, 4 * hidden))
+    learned = learned.view(batch, 2, hidden).permute(1, 0, 2).contiguous()
+    for h0 in (
+        h_n[-2:],
+        torch.stack([h_n[0:2].mean(0), h_n[2:4].mean(0)]),
+        learned,
+    ):
+        _, h_dec = decoder(y, h0)
+        assert h_dec.shape == (2, batch, hidden)
+
+
+def test_bidirectional_sum_passes_gradient_to_both_directions(bank):
+    question = q(bank, "seq2seq_engineering.bidir-sum-vs-concat")
+    assert "131,328" in right_choice(question)
+    assert 256 * 512 + 256 == 131_328
+    torch.manual_seed(0)
+    encoder = nn.GRU(6, 256, bidirectional=True)
+    _, h_n = encoder(torch.randn(4, 2, 6))
+    assert h_n[0].shape == h_n[1].shape == (2, 256)
+    (h_n[0] + h_n[1]).pow(2).sum().backward()
+    assert encoder.weight_ih_l0.grad.abs().sum() > 0
+    assert encoder.weight_ih_l0_reverse.grad.abs().sum() > 0
+
+
+def test_lstm_state_into_gru(bank):
+    question = q(bank, "seq2seq_engineering.lstm-encoder-gru-decoder")
+    assert right_choice(question).startswith("h_n")
+    torch.manual_seed(0)
+    encoder, decoder = nn.LSTM(8, 64), nn.GRU(8, 64)
+    x = torch.randn(5, 2, 8)
+    _, (h, c) = encoder(x)
+    with pytest.raises(AttributeError):
+        decoder(x, (h, c))
+    _, h_dec = decoder(x, h)
+    assert h_dec.shape == h.shape
+    # a GRU started inside (-1, 1) stays there: h' = (1 - z) * n + z * h is a convex mix
+    out, _ = decoder(torch.randn(50, 2, 8) * 5, h)
+    assert out.abs().max() < 1
+
+
+def test_bridge_code_slip(bank):
+    question = q(bank, "seq2seq_engineering.bridge-code-slip")
+    assert question.answer == 0 and "Linear(256, 512)" in wrong_line(question)
+    assert "Linear(512, 512)" in question.fix.en
+    torch.manual_seed(0)
+    batch = 3
+    encoder = nn.LSTM(8, 256, num_layers=2, bidirectional=True, batch_first=True)
+    decoder = nn.LSTM(8, 512, num_layers=2)
+    out, (h, _) = encoder(torch.randn(batch, 7, 8))
+    per_layer = h.view(2, 2, batch, 256)
+    assert torch.equal(per_layer[-1, 0], out[:, -1, :256])  # top layer, forward
+    assert torch.equal(per_layer[-1, 1], out[:, 0, 256:])  # top layer, backward
+    joined = torch.cat([per_layer[:, 0], per_layer[:, 1]], dim=-1)
+    assert joined.shape == (2, batch, 512)
+    with pytest.raises(RuntimeError):
+        nn.Linear(256, 512)(joined)
+    h0 = torch.tanh(nn.Linear(512, 512)(joined))
+    decoder(torch.randn(4, batch, 8), (h0, torch.zeros_like(h0)))
+
+
+# --- seq2seq engineering: beam search -----------------------------------------------------------
+
+
+def _table_model(prefix: tuple[int, ...]) -> torch.Tensor:
+    """Next-token log-probabilities over 3 tokens for a hand-made 3-step 'model'."""
+    table = {
+        (): [0.40, 0.35, 0.25],
+        (0,): [0.34, 0.33, 0.33],
+        (1,): [0.50, 0.50, 0.00],
+        (0, 0): [1.00, 0.00, 0.00],
+    }
+    probs = torch.tensor(table.get(prefix, [1 / 3, 1 / 3, 1 / 3]))
+    return probs.clamp_min(1e-12).log()
+
+
+def _beam(k: int, steps: int = 3) -> tuple[tuple[int, ...], float]:
+    beams = [((), 0.0)]
+    for _ in range(steps):
+        candidates = [
+            ((*prefix, token), score + float(log_p))
+            for prefix, score in beams
+            for token, log_p in enumerate(_table_model(prefix))
+        ]
+        beams = sorted(candidates, key=lambda item: -item[1])[:k]
+    return beams[0]
+
+
+def test_wider_beam_can_lose_to_greedy(bank):
+    question = q(bank, "seq2seq_engineering.wider-beam-can-lose")
+    assert isinstance(question, TrueFalse) and question.answer is False
+    greedy_seq, greedy_score = _beam(1)
+    beam_seq, beam_score = _beam(2)
+    assert greedy_seq == (0, 0, 0)
+    assert beam_seq[0] == 1  # k = 2 pruned the greedy prefix at step 2
+    assert beam_score < greedy_score
+    assert math.isclose(math.exp(greedy_score), 0.40 * 0.34 * 1.0, rel_tol=1e-6)
+
+
+def _batched_beam(log_probs: torch.Tensor, k: int, steps: int, fix: bool) -> torch.Tensor:
+    """Beam search over a fixed per-step table (steps, V): return the k token sequences."""
+    scores = torch.zeros(k)
+    if fix:
+        scores[1:] = float("-inf")
+    seqs = torch.zeros(k, 0, dtype=torch.long)
+    vocab = log_probs.shape[1]
+    for t in range(steps):
+        candidates = (scores[:, None] + log_probs[t][None, :]).flatten()
+        scores, index = candidates.topk(k)
+        parent, token = index // vocab, index % vocab
+        seqs = torch.cat([seqs[parent], token[:, None]], dim=1)
+    return seqs
+
+
+def test_identical_beams_come_from_identical_starts(bank):
+    question = q(bank, "seq2seq_engineering.identical-beams-bug")
+    assert "-inf" in right_choice(question)
+    gen = torch.Generator().manual_seed(0)
+    table = torch.log_softmax(torch.randn(6, 20, generator=gen), dim=-1)
+    naive = _batched_beam(table, k=4, steps=6, fix=False)
+    fixed = _batched_beam(table, k=4, steps=6, fix=True)
+    assert all(torch.equal(naive[0], row) for row in naive)
+    assert len({tuple(row.tolist()) for row in fixed}) == 4
+
+
+# --- seq2seq engineering: teacher forcing and BPTT ------------------------------------------------
+
+
+class _Decoder(nn.Module):
+    def __init__(self, vocab: int = 7, hidden: int = 16) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(vocab, hidden)
+        self.cell = nn.GRUCell(hidden, hidden)
+        self.out = nn.Linear(hidden, vocab)
+
+    def run(self, h: torch.Tensor, first: torch.Tensor, targets: torch.Tensor, forced: bool):
+        tok, losses, fed = first, [], []
+        for t in range(targets.shape[1]):
+            fed.append(tok)
+            h = self.cell(self.embed(tok), h)
+            logits = self.out(h)
+            losses.append(nn.functional.cross_entropy(logits, targets[:, t]))
+            tok = targets[:, t] if forced else logits.argmax(-1)
+        return torch.stack(losses).sum(), fed
+
+
+def test_perfect_predictions_give_identical_gradients(bank):
+    question = q(bank, "seq2seq_engineering.perfect-predictions-same-gradients")
+    assert isinstance(question, TrueFalse) and question.answer is True
+    torch.manual_seed(0)
+    model = _Decoder()
+    h0 = torch.randn(3, 16)
+    bos = torch.zeros(3, dtype=torch.long)
+    with torch.no_grad():  # targets = the model's own greedy output, so every argmax is right
+        tok, h, targets = bos, h0, []
+        for _ in range(5):
+            h = model.cell(model.embed(tok), h)
+            tok = model.out(h).argmax(-1)
+            targets.append(tok)
+    targets = torch.stack(targets, dim=1)
+    grads = []
+    for forced in (True, False):
+        model.zero_grad()
+        loss, _ = model.run(h0, bos, targets, forced)
+        loss.backward()
+        grads.append([p.grad.clone() for p in model.parameters()])
+    for forced_grad, free_grad in zip(*grads, strict=True):
+        assert torch.equal(forced_grad, free_grad)
+
+
+def test_teacher_forcing_still_backpropagates_through_time(bank):
+    question = q(bank, "seq2seq_engineering.tf-bptt-combinations")
+    assert sorted(question.answer) == [0, 2, 4]
+    torch.manual_seed(0)
+    model = _Decoder()
+    h0 = torch.randn(2, 16, requires_grad=True)
+    targets = torch.randint(0, 7, (2, 6))
+    bos = torch.zeros(2, dtype=torch.long)
+    h, tok = h0, bos
+    for t in range(6):  # teacher forcing: gold tokens in, loss only at the last step
+        h = model.cell(model.embed(tok), h)
+        tok = targets[:, t]
+    nn.functional.cross_entropy(model.out(h), targets[:, -1]).backward()
+    assert h0.grad.abs().sum() > 0  # gradients did not stop at each step
+    _, fed = model.run(torch.randn(2, 16), bos, targets, forced=False)
+    assert all(not tok.requires_grad and tok.grad_fn is None for tok in fed)
