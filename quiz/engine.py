@@ -113,11 +113,16 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 def parse_number(text: str) -> float:
-    """Read '49,664', '49 664', '1.5e-6' or '4_457_472'; reject anything else."""
+    """Read '49,664', '49 664', '1.5e-6', '4_457_472' or a fraction such as '1/16' (the way
+    explanations write some answers); reject anything else."""
     cleaned = re.sub(r"[,_\s]", "", text.strip())
-    if not _NUMBER.match(cleaned):
+    numerator, slash, denominator = cleaned.partition("/")
+    parts = [numerator, denominator] if slash else [numerator]
+    if not all(_NUMBER.match(part) for part in parts):
         raise AnswerError(f"not a number: {text!r}")
-    return float(cleaned)
+    if slash and float(denominator) == 0:
+        raise AnswerError(f"division by zero: {text!r}")
+    return float(numerator) / float(denominator) if slash else float(numerator)
 
 
 def truth_label(value: bool, lang: Lang) -> str:
