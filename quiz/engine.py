@@ -20,6 +20,7 @@ from typing import Any
 
 from quiz.generators import GENERATORS
 from quiz.i18n import Lang, pick
+from quiz.l10n import _
 from quiz.questions import (
     Free,
     Multi,
@@ -31,6 +32,7 @@ from quiz.questions import (
     Text,
     TrueFalse,
 )
+from quiz.sanitize import clean_text
 
 
 class AnswerError(ValueError):
@@ -119,9 +121,9 @@ def parse_number(text: str) -> float:
     numerator, slash, denominator = cleaned.partition("/")
     parts = [numerator, denominator] if slash else [numerator]
     if not all(_NUMBER.match(part) for part in parts):
-        raise AnswerError(f"not a number: {text!r}")
+        raise AnswerError(_("not a number: {text}").format(text=repr(text)))
     if slash and float(denominator) == 0:
-        raise AnswerError(f"division by zero: {text!r}")
+        raise AnswerError(_("division by zero: {text}").format(text=repr(text)))
     return float(numerator) / float(denominator) if slash else float(numerator)
 
 
@@ -153,7 +155,7 @@ def check(posed: Posed, response: Any, lang: Lang = "en") -> Outcome:
         options = q.choices if isinstance(q, Single) else q.lines
         index = int(response)
         if not 0 <= index < len(options):
-            raise AnswerError(f"choose 1-{len(options)}")
+            raise AnswerError(_("choose 1-{n}").format(n=len(options)))
         expected = f"{posed.number(q.answer)}. {options[q.answer].get(lang)}"
         if isinstance(q, SpotError):
             expected += f"  →  {q.fix.get(lang)}"
@@ -168,9 +170,9 @@ def check(posed: Posed, response: Any, lang: Lang = "en") -> Outcome:
     if isinstance(q, Multi):
         picked = {int(i) for i in response}
         if not picked:
-            raise AnswerError("select at least one choice")
+            raise AnswerError(_("select at least one choice"))
         if not picked <= set(range(len(q.choices))):
-            raise AnswerError(f"choose 1-{len(q.choices)}")
+            raise AnswerError(_("choose 1-{n}").format(n=len(q.choices)))
         right = set(q.answer)
         hits = len(picked & right) - len(picked - right)
         score = max(0.0, hits / len(right))
@@ -196,7 +198,7 @@ def check(posed: Posed, response: Any, lang: Lang = "en") -> Outcome:
     if isinstance(q, Order):
         arranged = [int(i) for i in response]
         if sorted(arranged) != list(range(len(q.items))):
-            raise AnswerError("arrange every step exactly once")
+            raise AnswerError(_("arrange every step exactly once"))
         score = order_score(q, arranged)
         record = {
             "seed": seed,
@@ -206,9 +208,9 @@ def check(posed: Posed, response: Any, lang: Lang = "en") -> Outcome:
         return Outcome(score == 1.0, score, _order_expected(q, lang), arranged, record)
     if isinstance(q, Free):
         if not isinstance(response, FreeAnswer):
-            raise AnswerError("a free answer needs the text and the key points covered")
+            raise AnswerError(_("a free answer needs the text and the key points covered"))
         covered = {i for i in response.covered if 0 <= i < len(q.key_points)}
         score = len(covered) / len(q.key_points)
-        given = {"text": response.text, "covered": sorted(covered)}
+        given = {"text": clean_text(response.text), "covered": sorted(covered)}
         return Outcome(score >= 0.8, score, q.model_answer.get(lang), given, given)
     raise TypeError(f"unsupported question type {type(q).__name__}")

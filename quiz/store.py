@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from quiz.sanitize import clean_text
+
 SCHEMA_VERSION = 2
 
 # Each entry upgrades the schema from its index to index + 1; never edit a shipped step.
@@ -455,9 +457,10 @@ class Store:
     # flags ----------------------------------------------------------------------------------
 
     def flag(self, question_id: str, note: str = "") -> None:
+        """Keep a flag; control characters in the note are dropped."""
         self._conn.execute(
             "INSERT INTO flags (question_id, note, created_at) VALUES (?, ?, ?)",
-            (question_id, note, now_utc().isoformat()),
+            (question_id, clean_text(note), now_utc().isoformat()),
         )
 
     def flags(self) -> list[Flag]:

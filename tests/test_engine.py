@@ -164,3 +164,10 @@ def test_simplified_chinese_is_derived(mini_bank) -> None:
     p = posed(mini_bank, "gates.forget-bias-default")
     assert "預設" in p.prompt("zh-Hant")
     assert "默认" in p.prompt("zh-Hans")  # the glossary gives the mainland term
+
+
+def test_control_characters_from_a_paste_are_not_kept(mini_bank) -> None:
+    p = posed(mini_bank, "gates.why-cell")
+    pasted = "cell \x1b[31mpath\x1b[0m is\radditive\x00\n\tok"
+    outcome = check(p, FreeAnswer(pasted, frozenset({0})))
+    assert outcome.record["text"] == "cell [31mpath[0m isadditive\n\tok"

@@ -128,3 +128,8 @@ def test_interviews_are_kept_with_their_scores(store: Store) -> None:
     assert (done.script, done.score, done.report_path) == ("lstm-junior", 0.75, "/tmp/report.md")
     assert done.ended_at is not None and done.ended_at >= done.started_at
     assert (open_one.level, open_one.score, open_one.ended_at) == ("senior", None, None)
+
+
+def test_flag_notes_lose_control_characters(store: Store) -> None:
+    store.flag("gates.lstm-order", "odd\x1b]0;title\x07 wording\r")
+    assert store.flags()[0].note == "odd]0;title wording"
