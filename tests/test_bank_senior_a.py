@@ -1,0 +1,294 @@
+"""Senior banks, part a: expressiveness, gradient_theory and architectures_compared.
+
+Each test pins what a question teaches (the right choice, the planted error, a true/false answer)
+and then shows it in torch: the hand-set networks are built and run, the gradient arguments are
+differentiated with autograd, and the architecture counts come from real modules. A question whose
+claim stops holding fails here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+
+import pytest
+import torch
+from torch import nn
+
+from quiz.bank import load_bank
+from quiz.questions import Free, Multi, Order, Single, SpotError, TrueFalse
+
+BANK = load_bank()
+TOPICS = ("expressiveness", "gradient_theory", "architectures_compared")
+MINE = [x for x in BANK.questions.values() if x.topic in TOPICS]
+
+
+def q(qid: str):
+    assert qid in BANK.questions, f"{qid} is missing from the bank"
+    return BANK.questions[qid]
+
+
+def right(qid: str) -> str:
+    question = q(qid)
+    assert isinstance(question, Single)
+    return question.choices[question.answer].en
+
+
+def wrong_ones(qid: str) -> list[str]:
+    question = q(qid)
+    assert isinstance(question, Single)
+    return [c.en for i, c in enumerate(question.choices) if i != question.answer]
+
+
+def picked(qid: str) -> set[int]:
+    question = q(qid)
+    assert isinstance(question, Multi)
+    return set(question.answer)
+
+
+def wrong_line(qid: str) -> tuple[str, str]:
+    question = q(qid)
+    assert isinstance(question, SpotError)
+    return question.lines[question.answer].en, question.fix.en
+
+
+def truth(qid: str) -> bool:
+    question = q(qid)
+    assert isinstance(question, TrueFalse)
+    return question.answer
+
+
+def weights(text: str) -> dict[str, float]:
+    """'w = 4, u = 8, b = -2' -> {'w': 4.0, 'u': 8.0, 'b': -2.0}."""
+    return {k: float(v) for k, v in re.findall(r"\b(\w+) = (-?[\d.]+)", text)}
+
+
+# ---------------------------------------------------------------- the bank itself
+
+
+def test_sources_are_readable_citations() -> None:
+    for question in MINE:
+        assert not re.search(r"seed|\.py\b|\.txt\b|/", question.source), question.id
+
+
+# ---------------------------------------------------------------- networks set by hand
+
+
+def scalar_rnn(w: float, u: float, b: float, nonlinearity: str = "tanh") -> nn.RNN:
+    rnn = nn.RNN(1, 1, nonlinearity=nonlinearity)
+    with torch.no_grad():
+        rnn.weight_hh_l0.fill_(w)
+        rnn.weight_ih_l0.fill_(u)
+        rnn.bias_ih_l0.fill_(b)
+        rnn.bias_hh_l0.zero_()
+    return rnn
+
+
+def scalar_gru(h0: float = 0.0, **w: float) -> nn.GRU:
+    """nn.GRU(1, 1) with named scalar weights (W_ir, W_iz, W_in, W_hr, ..., b_hn); others 0."""
+    gru = nn.GRU(1, 1)
+    with torch.no_grad():
+        for p in gru.parameters():
+            p.zero_()
+        for i, gate in enumerate("rzn"):
+            gru.weight_ih_l0[i, 0] = w.get(f"W_i{gate}", 0.0)
+            gru.weight_hh_l0[i, 0] = w.get(f"W_h{gate}", 0.0)
+            gru.bias_ih_l0[i] = w.get(f"b_i{gate}", 0.0)
+            gru.bias_hh_l0[i] = w.get(f"b_h{gate}", 0.0)
+    return gru
+
+
+@torch.no_grad()
+def run(module: nn.Module, xs, h0: float = 0.0) -> torch.Tensor:
+    x = torch.as_tensor(xs, dtype=torch.float32).view(-1, 1, 1)
+    out, _ = module(x, torch.full((1, 1, 1), h0))
+    return out.view(-1)
+
+
+def all_bit_strings(max_len: int) -> list[list[int]]:
+    return [list(s) for n in range(1, max_len + 1) for s in itertools.product([0, 1], repeat=n)]
+
+
+def is_latch(w: float, u: float, b: float) -> bool:
+    rnn = scalar_rnn(w, u, b)
+    for bits in all_bit_strings(10):
+        seen = torch.tensor(list(itertools.accumulate(bits, max))) > 0
+        if not torch.equal(run(rnn, bits) > 0, seen):
+            return False
+    return True
+
+
+def test_tanh_latch_weights() -> None:
+    qid = "expressiveness.tanh-latch-weights"
+    assert weights(right(qid)) == {"w": 4, "u": 8, "b": -2}
+    assert is_latch(**weights(right(qid)))
+    for text in wrong_ones(qid):
+        assert not is_latch(**weights(text)), text
+
+
+def test_latch_fixed_points_and_the_size_of_the_kick() -> None:
+    line, fix = wrong_line("expressiveness.latch-derivation-spot")
+    assert "any u > 0" in line and "6.9" in fix
+    f = lambda h: math.tanh(4 * h - 2) - h  # noqa: E731
+    grid = [i / 10000 for i in range(-9999, 10000)]
+    roots = [b for a, b in itertools.pairwise(grid) if f(a) * f(b) <= 0]
+    assert roots[0] == pytest.approx(0.735, abs=1e-3)  # the unstable point
+    assert roots[1] == pytest.approx(0.944, abs=1e-3)  # 'on'
+    threshold = 6 + math.atanh(roots[0])
+    assert threshold == pytest.approx(6.94, abs=0.01)
+    late_one = [0] * 20 + [1] + [0] * 20
+    assert run(scalar_rnn(4, 6, -2), late_one)[20].item() < 0.15
+    assert run(scalar_rnn(4, 6, -2), late_one)[-1].item() < 0  # fell back 'off'
+    assert run(scalar_rnn(4, 8, -2), late_one)[-1].item() > 0.9
+
+
+def test_scaled_latch_trades_gradient_for_robustness() -> None:
+    assert "gradient" in right("expressiveness.scaled-latch")
+    assert is_latch(40, 80, -20)
+    assert torch.tanh(torch.tensor(80.0)).item() == 1.0  # saturates, no overflow
+    on_small, on_big = 1.0, 1.0
+    for _ in range(50):
+        on_small, on_big = math.tanh(4 * on_small - 2), math.tanh(40 * on_big - 20)
+    assert on_small == pytest.approx(0.944, abs=1e-3) and 1 - on_big < 1e-6
+
+    def gradient(scale: float) -> float:
+        h0 = torch.tensor(1.0, requires_grad=True)
+        h = h0
+        for _ in range(10):
+            h = torch.tanh(scale * (4 * h - 2))
+        (grad,) = torch.autograd.grad(h, h0)
+        return grad.item()
+
+    assert gradient(1) > 1e-5 and gradient(10) < 1e-30 * gradient(1)
+
+
+def test_relu_timer() -> None:
+    qid = "expressiveness.relu-timer"
+    generator = torch.Generator().manual_seed(0)
+    bits = torch.bernoulli(torch.full((400,), 0.05), generator=generator).tolist()
+    since, target = 0, []
+    for bit in bits:
+        since = 0 if bit else since + 1
+        target.append(float(since))
+    correct = weights(right(qid))
+    assert torch.equal(run(scalar_rnn(**correct, nonlinearity="relu"), bits), torch.tensor(target))
+    for text in wrong_ones(qid):
+        out = run(scalar_rnn(**weights(text), nonlinearity="relu"), bits)
+        assert not torch.equal(out, torch.tensor(target)), text
+
+
+def test_tanh_cannot_hold_an_arbitrary_value_the_gru_can() -> None:
+    assert "z_t = 1" in right("expressiveness.gru-holds-tanh-cannot")
+    assert truth("expressiveness.tanh-hold-any-value") is False
+    # tanh with u = 0: over a grid of (w, b), no map keeps more than 3 of 19 starting values.
+    starts = torch.linspace(-0.9, 0.9, 19)
+    w, b = (
+        v.reshape(-1, 1)
+        for v in torch.meshgrid(torch.linspace(-5, 5, 41), torch.linspace(-3, 3, 25), indexing="ij")
+    )
+    h = starts.expand(len(w), -1)
+    for _ in range(200):
+        h = torch.tanh(w * h + b)
+    assert ((h - starts).abs() < 1e-3).sum(1).max().item() <= 3
+    # w = 1 decays like sqrt(3 / (2t)): 0.8 -> about 0.12 after 100 steps.
+    line, _ = wrong_line("expressiveness.hold-argument-spot")
+    assert "w = 1" in line
+    assert run(scalar_rnn(1, 0, 0), [0.0] * 100, h0=0.8)[-1].item() == pytest.approx(
+        0.12, abs=0.005
+    )
+    # The GRU with W_iz = W_hz = 0 and b_iz = 30 copies h through large, random inputs.
+    assert torch.sigmoid(torch.tensor(30.0)).item() == 1.0
+    gru = scalar_gru(b_iz=30, W_in=5, W_hn=2, W_ir=1, W_hr=1)
+    generator = torch.Generator().manual_seed(1)
+    xs = 10 * torch.randn(1000, generator=generator)
+    assert (run(gru, xs, h0=0.3141) - 0.3141).abs().max().item() < 1e-5
+
+
+PARITY_GRU = {"W_iz": -40.0, "b_iz": 20.0, "b_ir": 10.0, "W_hn": -3.0}
+
+
+def test_one_unit_gru_tracks_parity() -> None:
+    model = q("expressiveness.gru-parity-design")
+    assert isinstance(model, Free)
+    assert all(
+        s in model.model_answer.en for s in ("W_iz = -40, b_iz = 20", "b_ir = 10", "W_hn = -3")
+    )
+    generator = torch.Generator().manual_seed(2)
+    bits = torch.randint(0, 2, (20000,), generator=generator).float()
+    out = run(scalar_gru(**PARITY_GRU), bits, h0=1.0)
+    assert torch.equal((out < 0).float(), torch.cumsum(bits, 0) % 2)
+
+
+def parity_separable(activation) -> torch.Tensor:
+    """For a grid of (w, u, b): does h' = activation(w h + u x + b) keep even and odd apart?
+
+    Runs every 4-bit string from h_0 = 0 and asks whether one threshold splits the states of
+    even-count prefixes from those of odd-count prefixes, at every step.
+    """
+    values = torch.linspace(-8, 8, 33, dtype=torch.float64)
+    w, u, b = (v.reshape(-1, 1) for v in torch.meshgrid(values, values, values, indexing="ij"))
+    strings = torch.tensor(list(itertools.product([0.0, 1.0], repeat=4)), dtype=torch.float64)
+    odd = (torch.cumsum(strings, 1) % 2).bool()
+    h = torch.zeros(w.shape[0], len(strings), dtype=torch.float64)
+    states = []
+    for t in range(4):
+        h = activation(w * h + u * strings[:, t] + b)
+        states.append(h)
+    states = torch.stack(states, -1)
+    inf = torch.tensor(float("inf"), dtype=torch.float64)
+    even_max = torch.where(odd, -inf, states).amax((1, 2))
+    even_min = torch.where(odd, inf, states).amin((1, 2))
+    odd_max = torch.where(odd, states, -inf).amax((1, 2))
+    odd_min = torch.where(odd, states, inf).amin((1, 2))
+    return (even_max < odd_min) | (odd_max < even_min)
+
+
+def test_one_unit_capabilities() -> None:
+    assert picked("expressiveness.one-unit-capabilities") == {1, 3, 4}
+    assert not parity_separable(torch.tanh).any()
+    assert not parity_separable(lambda a: a).any()
+    assert is_latch(4, 8, -2)
+    generator = torch.Generator().manual_seed(3)
+    bits = torch.randint(0, 2, (20000,), generator=generator).float()
+    assert torch.equal(run(scalar_rnn(1, 1, 0, "relu"), bits), torch.cumsum(bits, 0))
+
+
+def test_relu_counts_exactly() -> None:
+    assert truth("expressiveness.relu-exact-count") is True
+    assert torch.tensor(2.0**24, dtype=torch.float32) + 1 == torch.tensor(2.0**24)
+
+
+def test_tanh_fixed_points_order() -> None:
+    order = q("expressiveness.tanh-fixed-points-order")
+    assert isinstance(order, Order)
+    magnitudes = []
+    for item in order.items:
+        h = torch.tensor(0.5)
+        for _ in range(10):
+            h = torch.tanh(weights(item.en)["w"] * h)
+        magnitudes.append(abs(h.item()))
+    free = order.free_pairs()
+    for i, j in itertools.combinations(range(len(magnitudes)), 2):
+        if (i, j) in free:
+            assert magnitudes[i] == pytest.approx(magnitudes[j], abs=1e-6)
+        else:
+            assert magnitudes[i] < magnitudes[j], (order.items[i].en, order.items[j].en)
+
+
+def test_counting_needs_an_unsquashed_state() -> None:
+    # LSTM cell with f = i = 1 and g = +-1 counts; a GRU's h stays inside (-1, 1).
+    hidden, cell = torch.zeros(1, 1), torch.zeros(1, 1)
+    w_ih = torch.tensor([[0.0], [0.0], [50.0], [0.0]])  # i, f, g, o rows
+    b = torch.tensor([50.0, 50.0, 0.0, 0.0])
+    for x in [1.0] * 30 + [-1.0] * 12:
+        hidden, cell = torch.lstm_cell(
+            torch.tensor([[x]]), (hidden, cell), w_ih, torch.zeros(4, 1), b, None
+        )
+    assert cell.item() == pytest.approx(18.0, abs=1e-4)
+    gru = nn.GRU(1, 4)
+    with torch.no_grad():
+        for p in gru.parameters():
+            p.uniform_(-5, 5)
+        out, _ = gru(torch.ones(500, 1, 1) * 3)
+    assert out.abs().max().item() <= 1.0  # bounded: saturates at 1.0 in float32
