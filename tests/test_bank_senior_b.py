@@ -263,3 +263,56 @@ def test_teacher_forcing_still_backpropagates_through_time(bank):
     assert h0.grad.abs().sum() > 0  # gradients did not stop at each step
     _, fed = model.run(torch.randn(2, 16), bos, targets, forced=False)
     assert all(not tok.requires_grad and tok.grad_fn is None for tok in fed)
+
+
+# --- language modelling -------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:LSTM with projections")
+def test_tying_needs_the_embedding_width_and_proj_size_gives_it(bank):
+    question = q(bank, "language_modelling.tying-size-mismatch")
+    assert "proj_size=300" in right_choice(question)
+    torch.manual_seed(0)
+    vocab = 50
+    embed = nn.Embedding(vocab, 300)
+    tokens = torch.randint(0, vocab, (2, 4))
+    wide = nn.LSTM(300, 1024, batch_first=True)
+    out_layer = nn.Linear(1024, vocab)
+    with pytest.raises(RuntimeError):
+        out_layer.weight = embed.weight  # (V, 300) where (V, 1024) is needed
+        out_layer(wide(embed(tokens))[0])
+    projected = nn.LSTM(300, 1024, proj_size=300, batch_first=True)
+    tied = nn.Linear(300, vocab)
+    tied.weight = embed.weight
+    hidden, (h_n, c_n) = projected(embed(tokens))
+    assert hidden.shape[-1] == 300 and h_n.shape[-1] == 300 and c_n.shape[-1] == 1024
+    assert tied(hidden).shape == (2, 4, vocab)
+
+
+def test_perplexity_units(bank):
+    question = q(bank, "language_modelling.perplexity-units")
+    assert right_choice(question).startswith("B")
+    ppl_a = math.exp(4.0)
+    ppl_b = 2**5.0
+    assert ppl_b < ppl_a
+    assert math.isclose(5.0 * math.log(2), 3.47, abs_tol=0.005)
+    assert math.isclose(math.exp(5.0 * math.log(2)), ppl_b)  # same model, either base
+
+
+def _grad_wrt_next_input(model: nn.LSTM, t: int) -> float:
+    """|d layer-2 forward output at t / d x_{t+1}| for a 2-layer LSTM on one sequence."""
+    x = torch.randn(6, 1, 4, requires_grad=True)
+    out, _ = model(x)
+    hidden = model.hidden_size
+    out[t, 0, :hidden].sum().backward()  # forward direction only
+    return float(x.grad[t + 1].abs().sum())
+
+
+def test_stacked_bilstm_leaks_the_next_token_and_separate_stacks_do_not(bank):
+    question = q(bank, "language_modelling.elmo-separate-directions")
+    assert "x_{t+1}" in right_choice(question)
+    torch.manual_seed(0)
+    stacked_bi = nn.LSTM(4, 5, num_layers=2, bidirectional=True)
+    forward_only = nn.LSTM(4, 5, num_layers=2)
+    assert _grad_wrt_next_input(stacked_bi, t=2) > 0  # the forward LM can see its target
+    assert _grad_wrt_next_input(forward_only, t=2) == 0
