@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from quiz.engine import truth_label
 from quiz.i18n import Lang
+from quiz.l10n import N_, gettext_for
 from quiz.questions import Free, Multi, Numeric, Order, Single, SpotError, TrueFalse
 
 if TYPE_CHECKING:
@@ -21,8 +22,18 @@ if TYPE_CHECKING:
 WEAK = 0.8  # a topic scoring below this is worth drilling
 SUGGESTIONS = 3  # questions suggested per weak topic
 LEVEL_DIFFICULTY = {"junior": (1, 2), "senior": (2, 3)}
-ENDINGS = {"completed": "Completed", "ended early": "Ended early", "time up": "Time ran out"}
-STATUS = {"right": "right", "wrong": "wrong", "skipped": "skipped", "unanswered": "not answered"}
+# English msgids; a report is written in its interview's language (gettext_for).
+ENDINGS = {
+    "completed": N_("Completed"),
+    "ended early": N_("Ended early"),
+    "time up": N_("Time ran out"),
+}
+STATUS = {
+    "right": N_("right"),
+    "wrong": N_("wrong"),
+    "skipped": N_("skipped"),
+    "unanswered": N_("not answered"),
+}
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,7 @@ class Report:
     steps: tuple[StepLine, ...]
     mistakes: tuple[Mistake, ...]
     drill: tuple[Drill, ...]
+    lang: Lang = "en"  # the interview's language, which the report's own words follow too
 
 
 def build_report(run: InterviewRun) -> Report:
@@ -110,7 +122,7 @@ def build_report(run: InterviewRun) -> Report:
             title(r.step.topic),
             r.seconds,
             r.score,
-            STATUS[r.status or "unanswered"],
+            gettext_for(lang, STATUS[r.status or "unanswered"]),
         )
         for r in run.records
     )
@@ -128,12 +140,13 @@ def build_report(run: InterviewRun) -> Report:
         steps=steps,
         mistakes=mistakes,
         drill=_drill(run, topics),
+        lang=lang,
     )
 
 
 def _label(record: StepRecord, lang: Lang) -> str:
     if record.posed is None:
-        return f"Coding: {record.step.exercise}"
+        return gettext_for(lang, "Coding: {name}").format(name=record.step.exercise)
     return record.posed.prompt(lang)
 
 
@@ -146,7 +159,7 @@ def _mistake(record: StepRecord, lang: Lang) -> Mistake | None:
     failed = [a for a in record.attempts if not a.passed]
     if record.score >= 1.0 and not failed:
         return None
-    status = STATUS[record.status or "unanswered"]
+    status = gettext_for(lang, STATUS[record.status or "unanswered"])
     if record.posed is None:
         diagnoses = tuple(
             f"{a.diagnosis.id}: {a.diagnosis.message}"
@@ -202,7 +215,7 @@ def _given(record: StepRecord, lang: Lang) -> str:
         return f"{response:,g}"
     if isinstance(question, Order):
         return " → ".join(question.items[i].get(lang) for i in response)
-    return response["text"].strip() or "(nothing written)"
+    return response["text"].strip() or gettext_for(lang, "(nothing written)")
 
 
 def _drill(run: InterviewRun, topics: tuple[TopicScore, ...]) -> tuple[Drill, ...]:
@@ -239,25 +252,35 @@ def _drill(run: InterviewRun, topics: tuple[TopicScore, ...]) -> tuple[Drill, ..
 
 
 def to_markdown(report: Report) -> str:
-    """The report as a Markdown document."""
+    """The report as a Markdown document, in the interview's language."""
+    lang = report.lang
+
+    level = gettext_for(lang, LEVELS.get(report.level, report.level))
     out = [
-        f"# Mock interview: {report.title} ({report.level})",
+        gettext_for(lang, "# Mock interview: {title} ({level})").format(
+            title=report.title, level=level
+        ),
         "",
-        f"- Date: {report.started_at:%Y-%m-%d %H:%M}",
-        f"- Script: `{report.script_id}`",
-        f"- Length: {report.minutes} minutes; took {_clock(report.seconds)}"
-        f" ({ENDINGS[report.ending].lower()})",
-        f"- Score: **{report.score:.0%}** over {len(report.steps)} steps",
+        gettext_for(lang, "- Date: {date}").format(date=f"{report.started_at:%Y-%m-%d %H:%M}"),
+        gettext_for(lang, "- Script: `{script}`").format(script=report.script_id),
+        gettext_for(lang, "- Length: {minutes} minutes; took {took} ({ending})").format(
+            minutes=report.minutes,
+            took=_clock(report.seconds),
+            ending=gettext_for(lang, ENDINGS[report.ending]).lower(),
+        ),
+        gettext_for(lang, "- Score: **{score}** over {steps} steps").format(
+            score=f"{report.score:.0%}", steps=len(report.steps)
+        ),
         "",
-        "## Score per topic",
+        gettext_for(lang, "## Score per topic"),
         "",
-        "| Topic | Score | Steps |",
+        gettext_for(lang, "| Topic | Score | Steps |"),
         "| --- | ---: | ---: |",
         *[f"| {_cell(t.title)} | {t.score:.0%} | {t.steps} |" for t in report.topics],
         "",
-        "## Time per question",
+        gettext_for(lang, "## Time per question"),
         "",
-        "| # | Question | Topic | Time | Score | Result |",
+        gettext_for(lang, "| # | Question | Topic | Time | Score | Result |"),
         "| ---: | --- | --- | ---: | ---: | --- |",
         *[
             f"| {s.number} | {_cell(s.label)} | {_cell(s.topic)} | {_clock(s.seconds)}"
@@ -265,37 +288,52 @@ def to_markdown(report: Report) -> str:
             for s in report.steps
         ],
         "",
-        "## Mistakes",
+        gettext_for(lang, "## Mistakes"),
         "",
     ]
     if not report.mistakes:
-        out += ["None: every step was right.", ""]
+        out += [gettext_for(lang, "None: every step was right."), ""]
     for m in report.mistakes:
-        out += [f"### {m.number}. {' '.join(m.label.split())}", "", f"- Result: {m.status}"]
+        out += [
+            f"### {m.number}. {' '.join(m.label.split())}",
+            "",
+            gettext_for(lang, "- Result: {status}").format(status=m.status),
+        ]
         if m.given is not None:
-            out.append(f"- Your answer: {_inline(m.given)}")
+            out.append(gettext_for(lang, "- Your answer: {answer}").format(answer=_inline(m.given)))
         if m.expected is not None:
-            out.append(f"- Expected: {_inline(m.expected)}")
+            out.append(gettext_for(lang, "- Expected: {answer}").format(answer=_inline(m.expected)))
         if m.missed_points:
-            out += ["- Key points missed:", *[f"  - {p}" for p in m.missed_points]]
+            out.append(gettext_for(lang, "- Key points missed:"))
+            out += [f"  - {p}" for p in m.missed_points]
         if m.diagnoses:
-            out += ["- The grader's diagnoses, one per failed grading:"]
+            out += [gettext_for(lang, "- The grader's diagnoses, one per failed grading:")]
             out += [f"  - {_inline(d)}" for d in m.diagnoses]
             if m.passed_later:
-                out.append("- A later grading passed.")
+                out.append(gettext_for(lang, "- A later grading passed."))
         if m.queued:
-            out.append(f"- Due for review now: {', '.join(f'`{q}`' for q in m.queued)}")
+            queued = ", ".join(f"`{q}`" for q in m.queued)
+            out.append(gettext_for(lang, "- Due for review now: {ids}").format(ids=queued))
         if m.explanation:
-            out.append(f"- Why: {_inline(m.explanation)}")
+            out.append(gettext_for(lang, "- Why: {why}").format(why=_inline(m.explanation)))
         out.append("")
-    out += ["## What to drill next", ""]
+    out += [gettext_for(lang, "## What to drill next"), ""]
     if not report.drill:
-        out += [f"Nothing scored below {WEAK:.0%}. Try the other level or another script.", ""]
+        nothing = gettext_for(
+            lang, "Nothing scored below {weak}. Try the other level or another script."
+        )
+        out += [nothing.format(weak=f"{WEAK:.0%}"), ""]
     for n, d in enumerate(report.drill, start=1):
-        ids = ", ".join(f"`{qid}`" for qid in d.question_ids) or "its questions"
+        ids = ", ".join(f"`{qid}`" for qid in d.question_ids) or gettext_for(lang, "its questions")
         commands = "; ".join(f"`{c}`" for c in d.commands)
-        out.append(f"{n}. **{d.title}** ({d.score:.0%}): {ids}. Run {commands}.")
+        line = gettext_for(lang, "{n}. **{title}** ({score}): {ids}. Run {commands}.")
+        out.append(
+            line.format(n=n, title=d.title, score=f"{d.score:.0%}", ids=ids, commands=commands)
+        )
     return "\n".join(out).rstrip() + "\n"
+
+
+LEVELS = {"junior": N_("junior"), "senior": N_("senior")}
 
 
 def _clock(seconds: float) -> str:

@@ -11,31 +11,36 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from quiz.engine import AnswerError
+from quiz.l10n import N_, _
 from quiz.links import related_exercise
 from quiz.session import QuizSession
 from quiz.tui.app import STYLES
+from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven
 from quiz.tui.widgets.answers import answer_widget
 from quiz.tui.widgets.feedback import Feedback
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
-HOW = {
-    "single": "Pick one: digits or arrows, then enter.",
-    "spot_error": "Which line is wrong? Digits or arrows, then enter.",
-    "truefalse": "t / f, or arrows and enter.",
-    "multi": "Select all that apply: digits or space toggle, enter submits.",
-    "numeric": "Type a number and press enter.",
-    "order": "Arrows move; space grabs and drops a step; enter submits.",
-    "free": "Answer as you would in an interview.",
+HOW = {  # English msgids: translate where shown
+    "single": N_("Pick one: digits or arrows, then enter."),
+    "spot_error": N_("Which line is wrong? Digits or arrows, then enter."),
+    "truefalse": N_("t / f, or arrows and enter."),
+    "multi": N_("Select all that apply: digits or space toggle, enter submits."),
+    "numeric": N_("Type a number and press enter."),
+    "order": N_("Arrows move; space grabs and drops a step; enter submits."),
+    "free": N_("Answer as you would in an interview."),
 }
+MODE_NAMES = {"quiz": N_("Quiz"), "review": N_("Review"), "practice": N_("Practice")}
 
 
-class QuizScreen(Screen):
+class QuizScreen(Localized, Screen):
     CSS_PATH = STYLES / "quiz.tcss"
     BINDINGS = [
-        Binding("escape", "finish", "End", id="quiz.end", tooltip="End the session now"),
-        Binding("ctrl+f", "flag", "Flag", id="quiz.flag", tooltip="Flag as wrong or unclear"),
-        Binding("ctrl+n", "skip", "Skip", id="quiz.skip", tooltip="Skip this question"),
+        Binding("escape", "finish", N_("End"), id="quiz.end", tooltip=N_("End the session now")),
+        Binding(
+            "ctrl+f", "flag", N_("Flag"), id="quiz.flag", tooltip=N_("Flag as wrong or unclear")
+        ),
+        Binding("ctrl+n", "skip", N_("Skip"), id="quiz.skip", tooltip=N_("Skip this question")),
     ]
 
     def __init__(self, session: QuizSession) -> None:
@@ -65,10 +70,11 @@ class QuizScreen(Screen):
         number, total = self.session.position
         topic = self.app.bank.topics[q.topic].title.get(self.session.lang)
         self.query_one("#status", Static).update(
-            f"{self.session.mode.title()} · {number}/{total} · {topic} · {STARS[q.difficulty]}"
+            f"{_(MODE_NAMES.get(self.session.mode, self.session.mode.title()))} · {number}/{total}"
+            f" · {topic} · {STARS[q.difficulty]}"
         )
         self.query_one("#prompt", Static).update(posed.prompt(self.session.lang))
-        self.query_one("#how", Static).update(HOW[q.type])
+        self.query_one("#how", Static).update(_(HOW[q.type]))
         feedback = self.query_one(Feedback)
         feedback.display = False
         holder = self.query_one("#answer", VerticalScroll)
@@ -122,7 +128,7 @@ class QuizScreen(Screen):
 
     def action_flag(self) -> None:
         self.session.flag("flagged in the app")
-        self.notify("Flagged; see `rnnprep bank flagged`.")
+        self.notify(_("Flagged; see `rnnprep bank flagged`."))
 
     def action_finish(self) -> None:
         from quiz.tui.screens.summary import SummaryScreen

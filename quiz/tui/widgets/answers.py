@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from quiz.engine import AnswerError, FreeAnswer, Posed, parse_number, truth_label
 from quiz.i18n import Lang
+from quiz.l10n import N_, _
 from quiz.questions import Free, Multi, Numeric, Order, Single, SpotError, TrueFalse
 from quiz.tui.messages import AnswerGiven
 
@@ -34,9 +35,11 @@ class ChoiceAnswer(OptionList):
 
     BINDINGS = [
         *DIGITS,
-        Binding("space", "select", "Submit", id="answer.submit", tooltip="Submit this choice"),
-        Binding("t", "truth(True)", show=False, id="answer.true", tooltip="True"),
-        Binding("f", "truth(False)", show=False, id="answer.false", tooltip="False"),
+        Binding(
+            "space", "select", N_("Submit"), id="answer.submit", tooltip=N_("Submit this choice")
+        ),
+        Binding("t", "truth(True)", show=False, id="answer.true", tooltip=N_("True")),
+        Binding("f", "truth(False)", show=False, id="answer.false", tooltip=N_("False")),
     ]
 
     def __init__(self, labels: list[str], values: list[object] | None = None) -> None:
@@ -65,7 +68,9 @@ class MultiAnswer(SelectionList[int]):
 
     BINDINGS = [
         *DIGITS,
-        Binding("enter", "submit", "Submit", id="answer.submit", tooltip="Submit the selection"),
+        Binding(
+            "enter", "submit", N_("Submit"), id="answer.submit", tooltip=N_("Submit the selection")
+        ),
     ]
 
     def __init__(self, labels: list[str], values: list[int] | None = None) -> None:
@@ -90,10 +95,16 @@ class OrderAnswer(OptionList):
     """Put steps in order: arrows move the cursor, space grabs/drops a step, enter submits."""
 
     BINDINGS = [
-        Binding("space", "grab", "Grab/drop", id="answer.grab", tooltip="Pick up or drop a step"),
-        Binding("up", "move(-1)", "Up", show=False, id="answer.up", tooltip="Move up"),
-        Binding("down", "move(1)", "Down", show=False, id="answer.down", tooltip="Move down"),
-        Binding("enter", "submit", "Submit", id="answer.submit", tooltip="Submit this order"),
+        Binding(
+            "space", "grab", N_("Grab/drop"), id="answer.grab", tooltip=N_("Pick up or drop a step")
+        ),
+        Binding("up", "move(-1)", N_("Up"), show=False, id="answer.up", tooltip=N_("Move up")),
+        Binding(
+            "down", "move(1)", N_("Down"), show=False, id="answer.down", tooltip=N_("Move down")
+        ),
+        Binding(
+            "enter", "submit", N_("Submit"), id="answer.submit", tooltip=N_("Submit this order")
+        ),
     ]
 
     def __init__(self, items: list[str], shown_order: tuple[int, ...]) -> None:
@@ -140,7 +151,10 @@ class NumericAnswer(Vertical):
         self.unit = unit
 
     def compose(self) -> ComposeResult:
-        placeholder = f"a number ({self.unit})" if self.unit else "a number, e.g. 49,664"
+        if self.unit:
+            placeholder = _("a number ({unit})").format(unit=self.unit)
+        else:
+            placeholder = _("a number, e.g. 49,664")
         yield Input(placeholder=placeholder, id="number")
         yield Static("", classes="wrong", id="number-error")
 
@@ -168,9 +182,9 @@ class FreeAnswerInput(Vertical):
         Binding(
             "ctrl+s",
             "reveal",
-            "Done writing",
+            N_("Done writing"),
             id="answer.reveal",
-            tooltip="Show the model answer and tick what you covered",
+            tooltip=N_("Show the model answer and tick what you covered"),
             priority=True,
         ),
     ]
@@ -182,7 +196,7 @@ class FreeAnswerInput(Vertical):
         self.text = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("Write your answer, then press ctrl+s.", classes="muted", id="free-hint")
+        yield Static(_("Write your answer, then press ctrl+s."), classes="muted", id="free-hint")
         yield TextArea(id="free-text", soft_wrap=True)
 
     def action_reveal(self) -> None:
@@ -192,7 +206,7 @@ class FreeAnswerInput(Vertical):
         self.text = self.query_one("#free-text", TextArea).text
         area.remove()
         self.query_one("#free-hint", Static).update(
-            "Tick the key points your answer covered (digits or space), then enter."
+            _("Tick the key points your answer covered (digits or space), then enter.")
         )
         self.mount(Markdown(self.question.model_answer.get(self.lang), id="model-answer"))
         points = KeyPoints([kp.get(self.lang) for kp in self.question.key_points])

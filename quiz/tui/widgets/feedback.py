@@ -8,30 +8,53 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from quiz.i18n import Lang
+from quiz.l10n import N_, _
 from quiz.session import Answered
+
+RATING_NAMES = {
+    Rating.Again: N_("Again"),
+    Rating.Hard: N_("Hard"),
+    Rating.Good: N_("Good"),
+    Rating.Easy: N_("Easy"),
+}
+RATING_TIPS = {
+    Rating.Again: N_("Rate this answer Again: changes when it comes back"),
+    Rating.Hard: N_("Rate this answer Hard: changes when it comes back"),
+    Rating.Good: N_("Rate this answer Good: changes when it comes back"),
+    Rating.Easy: N_("Rate this answer Easy: changes when it comes back"),
+}
 
 
 class Feedback(Static, can_focus=True):
     """Focused after each answer, so its keys (ratings, next) never clash with answer keys."""
 
     BINDINGS = [
-        Binding("enter", "screen.next", "Next", id="feedback.next", tooltip="Next question"),
-        Binding("n", "screen.next", "Next", show=False, id="feedback.n", tooltip="Next question"),
+        Binding(
+            "enter", "screen.next", N_("Next"), id="feedback.next", tooltip=N_("Next question")
+        ),
+        Binding(
+            "n",
+            "screen.next",
+            N_("Next"),
+            show=False,
+            id="feedback.n",
+            tooltip=N_("Next question"),
+        ),
         Binding(
             "e",
             "screen.related_exercise",
-            "Exercise",
+            N_("Exercise"),
             show=False,
             id="feedback.exercise",
-            tooltip="Open the coding exercise on this topic",
+            tooltip=N_("Open the coding exercise on this topic"),
         ),
         *[
             Binding(
                 str(int(r)),
                 f"screen.rate({int(r)})",
-                r.name,
+                RATING_NAMES[r],
                 id=f"feedback.rate{int(r)}",
-                tooltip=f"Rate this answer {r.name}: changes when it comes back",
+                tooltip=RATING_TIPS[r],
             )
             for r in Rating
         ],
@@ -43,21 +66,23 @@ class Feedback(Static, can_focus=True):
         outcome = answered.outcome
         text = Text()
         if outcome.correct:
-            text.append("✓ Right", style="bold green")
+            text.append(_("✓ Right"), style="bold green")
         else:
-            text.append("✗ Not quite", style="bold red")
+            text.append(_("✗ Not quite"), style="bold red")
         if q.type in ("multi", "order", "free"):
             text.append(f"  ({outcome.score:.0%})")
-        text.append("\n\nAnswer: ", style="bold")
+        text.append("\n\n" + _("Answer: "), style="bold")
         text.append(outcome.expected)
         text.append("\n\n")
         text.append(q.explanation.get(lang))
-        text.append("\n\nSource: ", style="dim")
+        text.append("\n\n" + _("Source: "), style="dim")
         text.append(q.source, style="dim")
         if related:
-            text.append("\n\nPractise it in code: ", style="bold")
-            text.append(f"exercise {related} (press e)")
-        text.append("\n\nRated ", style="bold")
-        text.append(answered.rating.name, style="bold")
-        text.append("  ·  1 Again  2 Hard  3 Good  4 Easy to change  ·  enter: next", style="dim")
+            text.append("\n\n" + _("Practise it in code: "), style="bold")
+            text.append(_("exercise {name} (press e)").format(name=related))
+        text.append("\n\n" + _("Rated "), style="bold")
+        text.append(_(RATING_NAMES[answered.rating]), style="bold")
+        text.append(
+            _("  ·  1 Again  2 Hard  3 Good  4 Easy to change  ·  enter: next"), style="dim"
+        )
         self.update(text)
