@@ -181,8 +181,8 @@ _PROTECTED = re.compile(
     r"|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+"  # dotted names: nn.LSTM, torch.nn
     r"|[!=<>]=|->|=>"  # operators
 )
-_OPENERS = "(["
-_CLOSERS = ")]"
+_OPENERS = "([{"
+_CLOSERS = ")]}"
 _SIMPLE_TOKEN = re.compile(r"^-?[A-Za-z0-9_.']+$")
 
 
@@ -290,11 +290,22 @@ def _scan(text: str) -> _Scan:
             continue
         if ch == ";":
             add(i, True)  # outside code, a semicolon in Chinese text ends a clause
+        elif ch == ":":
+            # torch:n = ..., Keras:4 * ...: a label in a Chinese sentence, typed without the
+            # space English puts after a colon ("LSTM: A Search Space Odyssey" stays; so do
+            # 3:1, :: and URLs)
+            pair = text[max(0, i - 1) : i + 2]
+            tight = 0 < i < n - 1 and not text[i + 1].isspace()
+            if tight and not re.fullmatch(r"\d:\d|.?::.?|:/.?", pair):
+                add(i, True)
         elif ch == ",":
-            # 4 變成 0.8,3 變成 0.6: one comma between two bare tokens, each touching Chinese
+            # 4 變成 0.8,3 變成 0.6 and b_ih,b_hh 設為零: written without the space a list or
+            # code would have; or one comma between two bare tokens, each touching Chinese
+            # (0.8, 3 變成). A comma-and-space list of symbols (i, f, g, o) is left alone.
+            tight = 0 < i < n - 1 and not text[i + 1].isspace()
             before = _island_token(text, i, -1)
             after = _island_token(text, i, 1)
-            if before is not None and after is not None:
+            if tight or (before is not None and after is not None):
                 add(i, False)
     scan.problems.sort()
     return scan

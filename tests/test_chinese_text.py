@@ -185,6 +185,8 @@ CLEAN = [
     "每批 {batch} 條，長度 {length}。",  # generator placeholders
     "torch.nn.utils.clip_grad_norm_ 回傳裁剪前的總範數。",
     "比例 3:1 的資料。",
+    "見 Greff 等人 2016（「LSTM: A Search Space Odyssey」）。",  # an English title keeps its colon
+    "把 {a: 1, b: 2} 傳進去。",
 ]
 
 
@@ -202,6 +204,9 @@ FLAGGED = [
     ("例如: x", [(2, ":", "：")]),
     ("LSTM 有 h 與 c;GRU 只有 h", [(12, ";", "；")]),
     ("結束.", [(2, ".", "。")]),
+    ("torch:n = tanh(W x)；重置在後", [(5, ":", "：")]),  # a label typed without the space
+    ("偏置放進 b_ih,b_hh 設為零", [(9, ",", "，")]),  # a clause comma without its space
+    ("f = 0.99,0.99^500 也很小", [(8, ",", "，")]),
     ("遺忘閘門(f)控制保留多少", []),  # brackets around a symbol only: left alone
 ]
 
