@@ -228,6 +228,7 @@ def test_glossary_problems() -> None:
     found = zhtext.glossary_problems("激活函數與三個門，閘門的門檻")
     assert [(p.variant, p.term) for p in found] == [("激活", "活化"), ("門", "閘門")]
     assert zhtext.glossary_problems("輸入閘門、入門、專門") == []
+    assert zhtext.glossary_problems("詞表示層，同時步進") == []  # 詞表 and 時步 inside words
     assert [p.term for p in zhtext.glossary_problems("LSTM 的細胞狀態")] == ["記憶單元狀態"]
     assert zhtext.fix_glossary("遞迴網絡的輸入門") == "循環網路的輸入閘門"
 
