@@ -48,3 +48,24 @@ def test_feedback_after_a_wrong_answer_in_chinese(snap_compare) -> None:
         seed=1,
     )
     assert snap_compare(app, terminal_size=SIZE, run_before=answer_wrong)
+
+
+def test_home_screen_in_traditional_chinese(snap_compare) -> None:
+    app = RnnPrepApp(bank_dir=MINI_BANK, lang="zh-Hant")
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
+
+
+def test_question_in_traditional_chinese(snap_compare) -> None:
+    async def steady_cursor(pilot) -> None:
+        await loaded(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    app = RnnPrepApp(
+        bank_dir=MINI_BANK,
+        lang="zh-Hant",
+        start=StartRequest("practice", topic="counting", count=1),
+        seed=4,
+    )
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady_cursor)

@@ -78,6 +78,7 @@ class HomeScreen(Localized, Screen):
         await self.recompose()
         if self.app.bank is not None:
             self.refresh_progress()
+        self.refresh_bindings()  # the new footer fills in on the next bindings signal
 
     def on_mount(self) -> None:
         if self.app.bank is not None:  # the bank won the race with compose
