@@ -292,3 +292,169 @@ def test_counting_needs_an_unsquashed_state() -> None:
             p.uniform_(-5, 5)
         out, _ = gru(torch.ones(500, 1, 1) * 3)
     assert out.abs().max().item() <= 1.0  # bounded: saturates at 1.0 in float32
+
+
+# ---------------------------------------------------------------- gradient theory
+
+F64 = torch.float64
+
+
+def test_backprop_is_power_iteration() -> None:
+    assert "1.2^k" in right("gradient_theory.power-iteration")
+    line, fix = wrong_line("gradient_theory.eigen-components-spot")
+    assert "same factor" in line and "lambda_i^k" in fix
+    generator = torch.Generator().manual_seed(0)
+    p = torch.randn(5, 5, generator=generator, dtype=F64)
+    eigenvalues = torch.tensor([1.2, 0.9, -0.7, 0.5, 0.3], dtype=F64)
+    w = p @ torch.diag(eigenvalues) @ torch.linalg.inv(p)
+    values, vectors = torch.linalg.eig(w.T)
+    top = vectors[:, values.abs().argmax()].real
+    h0 = torch.randn(5, generator=generator, dtype=F64, requires_grad=True)
+    h = h0
+    for _ in range(40):
+        h = w @ h
+    (g,) = torch.autograd.grad(h, h0, torch.randn(5, generator=generator, dtype=F64))
+    assert abs(g @ top) / (g.norm() * top.norm()) > 0.999999
+    h = h0
+    for _ in range(41):
+        h = w @ h
+    (g41,) = torch.autograd.grad(h, h0, torch.ones(5, dtype=F64))
+    (g40,) = torch.autograd.grad(
+        torch.linalg.matrix_power(w, 40) @ h0, h0, torch.ones(5, dtype=F64)
+    )
+    assert (g41.norm() / g40.norm()).item() == pytest.approx(1.2, rel=1e-3)
+
+
+def test_weight_gradient_is_dominated_by_short_range_terms() -> None:
+    assert "short-range" in right("gradient_theory.sum-dominated-by-short-range")
+    line, fix = wrong_line("gradient_theory.sum-not-product-spot")
+    assert "product over time" in line and "SUM" in fix
+    torch.manual_seed(0)
+    rnn = nn.RNN(4, 16)
+    with torch.no_grad():
+        nn.init.orthogonal_(rnn.weight_hh_l0, gain=0.5)
+    x = torch.randn(60, 1, 4)
+
+    def weight_gradient(window: int | None) -> torch.Tensor:
+        """dL/dW_hh with L = sum_t ||h_t||^2, backprop cut `window` steps back for each L_t."""
+        xs = x.clone().requires_grad_()
+        out, _ = rnn(xs)
+        if window is None:
+            loss = out.pow(2).sum()
+        else:  # each L_t only sees the last `window` steps: rerun from a detached state
+            loss = torch.zeros(())
+            for t in range(len(x)):
+                start = max(0, t + 1 - window)
+                h0 = out[start - 1 : start].detach() if start else None
+                part, _ = rnn(xs[start : t + 1], h0)
+                loss = loss + part[-1].pow(2).sum()
+        rnn.zero_grad()
+        loss.backward()
+        return rnn.weight_hh_l0.grad.clone()
+
+    full = weight_gradient(None)
+    short = weight_gradient(8)
+    assert full.norm() > 0.1  # not vanished as a whole ...
+    assert (full - short).norm() / full.norm() < 1e-2  # ... but made of short-range terms
+    # a single late loss barely reaches the first input
+    xs = x.clone().requires_grad_()
+    out, _ = rnn(xs)
+    (late,) = torch.autograd.grad(out[-1].pow(2).sum(), xs)
+    assert late[0].norm() < 1e-12 * late[-1].norm()
+
+
+def test_saturation_makes_large_weights_vanish() -> None:
+    assert "saturated" in right("gradient_theory.saturation-explains")
+
+    def ratio(input_scale: float) -> float:
+        torch.manual_seed(0)
+        rnn = nn.RNN(8, 32)
+        with torch.no_grad():
+            nn.init.orthogonal_(rnn.weight_hh_l0, gain=2.5)
+        x = (input_scale * torch.randn(41, 1, 8)).requires_grad_()
+        _, h = rnn(x)
+        (g,) = torch.autograd.grad(h.sum(), x)
+        return (g[0].norm() / g[-1].norm()).item()
+
+    assert torch.linalg.svdvals(2.5 * torch.eye(3))[0].item() == 2.5
+    assert ratio(10.0) < 1e-3  # saturated: vanishes
+    assert ratio(1.0) > 1.0  # same weights, weak inputs: grows
+
+
+def test_gru_direct_path_jacobian_is_diag_z() -> None:
+    assert right("gradient_theory.gru-direct-path").startswith("diag(z_t)")
+    torch.manual_seed(0)
+    gru = nn.GRU(3, 4)
+    with torch.no_grad():
+        gru.weight_hh_l0.zero_()  # z and n no longer depend on h: only the direct path is left
+    x, h = torch.randn(1, 1, 3), torch.randn(1, 1, 4)
+    jac = torch.autograd.functional.jacobian(lambda h: gru(x, h)[1].view(-1), h).view(4, 4)
+    w_iz = gru.weight_ih_l0.chunk(3)[1]
+    b_iz, b_hz = gru.bias_ih_l0.chunk(3)[1], gru.bias_hh_l0.chunk(3)[1]
+    z = torch.sigmoid(x.view(-1) @ w_iz.T + b_iz + b_hz)
+    assert torch.allclose(jac, torch.diag(z), atol=1e-6)
+
+
+def test_sigmoid_bound_holds() -> None:
+    generator = torch.Generator().manual_seed(0)
+    w = torch.randn(6, 6, generator=generator, dtype=F64)
+    w = 3 * w / torch.linalg.matrix_norm(w, ord=2)
+    for trial in range(20):
+        u = torch.randn(10, 6, generator=generator, dtype=F64) * (trial + 1)
+
+        def unroll(h: torch.Tensor, u: torch.Tensor = u) -> torch.Tensor:
+            for step in range(10):
+                h = torch.sigmoid(w @ h + u[step])
+            return h
+
+        jac = torch.autograd.functional.jacobian(unroll, torch.zeros(6, dtype=F64))
+        assert torch.linalg.matrix_norm(jac, ord=2).item() <= 0.75**10
+
+
+def test_untied_layers_do_not_compound() -> None:
+    assert truth("gradient_theory.untied-layers") is False
+    s = torch.diag(torch.tensor([1.2, 0.8], dtype=F64))
+
+    def rotation(angle: float) -> torch.Tensor:
+        c, s_ = math.cos(angle), math.sin(angle)
+        return torch.tensor([[c, -s_], [s_, c]], dtype=F64)
+
+    tied = rotation(0.3) @ s @ rotation(0.3).T
+    assert torch.linalg.matrix_norm(torch.linalg.matrix_power(tied, 50), ord=2) > 9000
+    generator = torch.Generator().manual_seed(1)
+    norms = []
+    for _ in range(200):
+        product = torch.eye(2, dtype=F64)
+        for angle in (torch.rand(50, generator=generator) * 2 * math.pi).tolist():
+            product = rotation(angle) @ s @ rotation(angle).T @ product
+        norms.append(torch.linalg.matrix_norm(product, ord=2).item())
+    assert torch.tensor(norms).median().item() < 3
+
+
+def test_non_normal_matrix_grows_then_vanishes() -> None:
+    assert truth("gradient_theory.non-normal-transient") is True
+    w = torch.tensor([[0.5, 3.0], [0.0, 0.5]], dtype=F64)
+    assert torch.linalg.svdvals(w)[0].item() == pytest.approx(3.08, abs=0.01)
+    norm = [
+        torch.linalg.matrix_norm(torch.linalg.matrix_power(w, k), ord=2).item() for k in range(11)
+    ]
+    assert norm[1] == pytest.approx(3.08, abs=0.01) and norm[2] == pytest.approx(3.02, abs=0.01)
+    assert norm[5] < 1 and norm[10] == pytest.approx(0.06, abs=0.005)
+
+
+def test_exploding_remedies() -> None:
+    assert picked("gradient_theory.exploding-remedies") == {0, 2, 3}
+    # torch's default U(-1/sqrt(H), 1/sqrt(H)) keeps the spectral radius near 0.6 at any width
+    torch.manual_seed(0)
+    for hidden in (64, 128, 256):
+        w = nn.RNN(8, hidden).weight_hh_l0.detach().double()
+        assert 0.5 < torch.linalg.eigvals(w).abs().max().item() < 0.7
+    # gain <= 1 orthogonal: no step Jacobian diag(1 - h^2) W_hh can grow a vector
+    rnn = nn.RNN(8, 32)
+    with torch.no_grad():
+        nn.init.orthogonal_(rnn.weight_hh_l0, gain=1.0)
+    x = torch.randn(30, 1, 8, requires_grad=True)
+    _, h = rnn(x)
+    (g,) = torch.autograd.grad(h.sum(), x)
+    norms = g.norm(dim=(1, 2))
+    assert norms[0] <= norms[-1]
