@@ -14,6 +14,7 @@ import math
 import pytest
 import torch
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from quiz.bank import load_bank
 from quiz.questions import Multi, Single, SpotError, TrueFalse
@@ -39,6 +40,46 @@ def right_choice(question: Single) -> str:
 
 def wrong_line(question: SpotError) -> str:
     return question.lines[question.answer].en
+
+
+# --- quotas and fairness of these three banks ------------------------------------------------
+
+
+def _mine(bank) -> list:
+    return [x for x in bank.questions.values() if x.topic in TOPICS]
+
+
+def test_senior_quotas(bank):
+    mine = _mine(bank)
+    assert len(mine) >= 40
+    for topic in TOPICS:
+        assert sum(x.topic == topic for x in mine) >= 12, topic
+    assert sum(x.difficulty == 3 for x in mine) >= 0.6 * len(mine)
+    assert all(x.difficulty >= 2 for x in mine)
+    for x in mine:  # a readable primary source, not a file of this project
+        assert not x.source.endswith((".py", ".txt", ".md")), x.id
+        assert "seed" not in x.source.lower(), x.id
+
+
+def test_senior_answer_fairness(bank):
+    mine = _mine(bank)
+    singles = [x for x in mine if isinstance(x, Single)]
+    for position in range(4):
+        assert sum(x.answer == position for x in singles) <= 0.35 * len(singles)
+    for lang in ("en", "zh"):
+        longest = 0
+        for x in singles:
+            sizes = [len(getattr(c, lang)) for c in x.choices]
+            longest += sizes[x.answer] >= max(sizes)
+        assert longest <= 0.3 * len(singles), lang
+    multis = [sorted(x.answer) for x in mine if isinstance(x, Multi)]
+    assert sum(a == list(range(len(a))) for a in multis) <= 0.3 * len(multis)
+    assert {i for a in multis for i in a} >= set(range(5))
+    spots = [x.answer for x in mine if isinstance(x, SpotError)]
+    assert spots.count(0) >= 0.2 * len(spots)
+    assert max(spots.count(i) for i in set(spots)) <= 0.4 * len(spots)
+    truths = [x.answer for x in mine if isinstance(x, TrueFalse)]
+    assert 0.4 <= sum(truths) / len(truths) <= 0.6
 
 
 # --- seq2seq engineering: bridges ---------------------------------------------------------------
@@ -316,3 +357,181 @@ def test_stacked_bilstm_leaks_the_next_token_and_separate_stacks_do_not(bank):
     forward_only = nn.LSTM(4, 5, num_layers=2)
     assert _grad_wrt_next_input(stacked_bi, t=2) > 0  # the forward LM can see its target
     assert _grad_wrt_next_input(forward_only, t=2) == 0
+
+
+# --- framework APIs: Keras cells written out from the Keras source, ported into torch ----------
+
+
+def _keras_lstm(x, kernel, recurrent, bias):
+    """Keras LSTM (batch-major): kernel (in, 4u) split i, f, c, o; one bias; h = o * tanh(c)."""
+    units = recurrent.shape[0]
+    h = c = torch.zeros(x.shape[0], units, dtype=x.dtype)
+    outputs = []
+    for t in range(x.shape[1]):
+        z = x[:, t] @ kernel + h @ recurrent + bias
+        i, f, g, o = z.split(units, dim=-1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        outputs.append(h)
+    return torch.stack(outputs, dim=1)
+
+
+def _keras_gru(x, kernel, recurrent, bias, reset_after: bool):
+    """Keras GRU (batch-major): blocks z, r, h; h' = z * h + (1 - z) * candidate."""
+    units = recurrent.shape[0]
+    h = torch.zeros(x.shape[0], units, dtype=x.dtype)
+    input_bias, recurrent_bias = (bias[0], bias[1]) if reset_after else (bias, None)
+    outputs = []
+    for t in range(x.shape[1]):
+        x_z, x_r, x_h = (x[:, t] @ kernel + input_bias).split(units, dim=-1)
+        inner = h @ recurrent[:, : 2 * units]
+        if reset_after:
+            inner = h @ recurrent + recurrent_bias
+        r_z, r_r = inner[:, :units], inner[:, units : 2 * units]
+        z, r = torch.sigmoid(x_z + r_z), torch.sigmoid(x_r + r_r)
+        # reset after the matmul (torch's form) or before it (the paper's form)
+        rec_h = r * inner[:, 2 * units :] if reset_after else (r * h) @ recurrent[:, 2 * units :]
+        h = z * h + (1 - z) * torch.tanh(x_h + rec_h)
+        outputs.append(h)
+    return torch.stack(outputs, dim=1)
+
+
+def _zrh_to_rzn(w: torch.Tensor) -> torch.Tensor:
+    z, r, h = w.chunk(3, dim=-1)
+    return torch.cat([r, z, h], dim=-1)
+
+
+def test_keras_lstm_ports_with_a_transpose_and_no_reordering(bank):
+    question = q(bank, "framework_apis.keras-lstm-port-no-reorder")
+    assert isinstance(question, TrueFalse) and question.answer is True
+    gen = torch.Generator().manual_seed(0)
+    inputs, units = 5, 4
+    kernel = torch.randn(inputs, 4 * units, generator=gen, dtype=torch.float64)
+    recurrent = torch.randn(units, 4 * units, generator=gen, dtype=torch.float64)
+    bias = torch.randn(4 * units, generator=gen, dtype=torch.float64)
+    x = torch.randn(3, 7, inputs, generator=gen, dtype=torch.float64)
+    lstm = nn.LSTM(inputs, units, batch_first=True, dtype=torch.float64)
+    with torch.no_grad():
+        lstm.weight_ih_l0.copy_(kernel.T)
+        lstm.weight_hh_l0.copy_(recurrent.T)
+        lstm.bias_ih_l0.copy_(bias)
+        lstm.bias_hh_l0.zero_()
+        out, _ = lstm(x)
+    torch.testing.assert_close(out, _keras_lstm(x, kernel, recurrent, bias))
+
+
+def _keras_gru_weights(reset_after: bool):
+    gen = torch.Generator().manual_seed(1)
+    inputs, units = 32, 64
+    kernel = torch.randn(inputs, 3 * units, generator=gen, dtype=torch.float64) * 0.3
+    recurrent = torch.randn(units, 3 * units, generator=gen, dtype=torch.float64) * 0.3
+    shape = (2, 3 * units) if reset_after else (3 * units,)
+    bias = torch.randn(*shape, generator=gen, dtype=torch.float64)
+    x = torch.randn(2, 6, inputs, generator=gen, dtype=torch.float64)
+    return x, kernel, recurrent, bias
+
+
+def _ported_gru(kernel, recurrent, bias_ih, bias_hh) -> nn.GRU:
+    gru = nn.GRU(kernel.shape[0], recurrent.shape[0], batch_first=True, dtype=torch.float64)
+    with torch.no_grad():
+        gru.weight_ih_l0.copy_(_zrh_to_rzn(kernel).T)
+        gru.weight_hh_l0.copy_(_zrh_to_rzn(recurrent).T)
+        gru.bias_ih_l0.copy_(bias_ih)
+        gru.bias_hh_l0.copy_(bias_hh)
+    return gru
+
+
+def test_keras_gru_port_needs_the_biases_reordered_too(bank):
+    question = q(bank, "framework_apis.keras-gru-port-slip")
+    assert question.answer == 4 and "zrh_to_rzn(bias[0])" in question.fix.en
+    assert "zrh_to_rzn" not in wrong_line(question)
+    x, kernel, recurrent, bias = _keras_gru_weights(reset_after=True)
+    keras_out = _keras_gru(x, kernel, recurrent, bias, reset_after=True)
+    with torch.no_grad():
+        buggy, _ = _ported_gru(kernel, recurrent, bias[0], bias[1])(x)
+        fixed, _ = _ported_gru(kernel, recurrent, _zrh_to_rzn(bias[0]), _zrh_to_rzn(bias[1]))(x)
+    torch.testing.assert_close(fixed, keras_out)
+    assert (buggy - keras_out).abs().max() > 1e-2
+
+
+def test_keras_gru_reset_before_is_not_an_nn_gru(bank):
+    question = q(bank, "framework_apis.keras-gru-reset-before")
+    assert isinstance(question, TrueFalse) and question.answer is False
+    x, kernel, recurrent, bias = _keras_gru_weights(reset_after=False)
+    keras_out = _keras_gru(x, kernel, recurrent, bias, reset_after=False)
+    with torch.no_grad():
+        ported, _ = _ported_gru(kernel, recurrent, _zrh_to_rzn(bias), torch.zeros_like(bias))(x)
+    assert (ported - keras_out).abs().max() > 1e-2
+
+
+def _reverse_within_lengths(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    out = x.clone()
+    for i, length in enumerate(lengths.tolist()):
+        out[i, :length] = x[i, :length].flip(0)
+    return out
+
+
+@pytest.mark.filterwarnings("ignore:LSTM with projections")
+def test_different_sizes_per_direction(bank):
+    question = q(bank, "framework_apis.different-sizes-per-direction")
+    assert "within its length" in right_choice(question)
+    with pytest.raises(TypeError):
+        nn.LSTM(300, (128, 64), bidirectional=True)
+    torch.manual_seed(0)
+    projected = nn.LSTM(3, 8, bidirectional=True, proj_size=4, batch_first=True)
+    proj_out, _ = projected(torch.randn(1, 2, 3))
+    assert proj_out.shape[-1] == 2 * 4  # proj_size shrinks both directions alike
+    x = torch.randn(3, 6, 4)
+    lengths = torch.tensor([2, 6, 4])
+    backward = nn.LSTM(4, 3, batch_first=True)
+    reference = nn.LSTM(4, 3, batch_first=True, bidirectional=True)
+    with torch.no_grad():
+        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+            getattr(reference, f"{name}_reverse").copy_(getattr(backward, name))
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        expected, _ = pad_packed_sequence(reference(packed)[0], batch_first=True)
+        expected = expected[..., 3:]
+        reversed_x = _reverse_within_lengths(x, lengths)
+        packed = pack_padded_sequence(reversed_x, lengths, batch_first=True, enforce_sorted=False)
+        manual, _ = pad_packed_sequence(backward(packed)[0], batch_first=True)
+        manual = _reverse_within_lengths(manual, lengths)
+        flipped = backward(x.flip(1))[0].flip(1)
+    torch.testing.assert_close(manual, expected)
+    assert not torch.allclose(flipped[0, :2], expected[0, :2], atol=1e-4)  # pads read first
+
+
+def test_top_layer_states_of_a_stacked_bidirectional_lstm(bank):
+    question = q(bank, "framework_apis.hn-top-layer")
+    assert right_choice(question) == "torch.cat([h_n[-2], h_n[-1]], dim=-1)"
+    torch.manual_seed(0)
+    lstm = nn.LSTM(10, 64, num_layers=3, bidirectional=True, batch_first=True)
+    out, (h_n, _) = lstm(torch.randn(2, 5, 10))
+    top = h_n.view(3, 2, 2, 64)[-1]
+    assert torch.equal(torch.cat([h_n[-2], h_n[-1]], dim=-1), torch.cat([top[0], top[1]], -1))
+    assert torch.equal(h_n[-2], out[:, -1, :64]) and torch.equal(h_n[-1], out[:, 0, 64:])
+    assert not torch.allclose(h_n[-1], out[:, -1, 64:])
+
+
+def test_stateful_loop_needs_detach(bank):
+    question = q(bank, "framework_apis.stateful-loop-torch")
+    assert "detach" in question.items[-1].en
+    torch.manual_seed(0)
+    model, head = nn.GRU(3, 8, batch_first=True), nn.Linear(8, 1)
+    params = list(model.parameters()) + list(head.parameters())
+    streams = torch.randn(4, 30, 3)
+
+    def epoch(detach: bool) -> None:
+        optimizer = torch.optim.SGD(params, lr=0.01)
+        h = torch.zeros(1, 4, 8)
+        for chunk in streams.split(10, dim=1):
+            out, h = model(chunk, h)
+            loss = head(out).pow(2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            if detach:
+                h = h.detach()
+
+    epoch(detach=True)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        epoch(detach=False)
