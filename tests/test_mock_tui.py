@@ -74,7 +74,8 @@ async def test_short_interview_with_keys_alone(data_home: Path) -> None:
         assert "Let's talk about LSTMs." in shown(app, "#mock-interviewer")
         assert "left" in shown(app, "#mock-clock")
 
-        await answer(pilot, run.current.posed, right=False)  # a weak opening ...
+        opening = run.current.posed
+        await answer(pilot, opening, right=False)  # a weak opening ...
         assert "Not quite" in shown(app, "#mock-verdict")
         await pilot.press("enter")
         await pilot.pause()
@@ -125,7 +126,9 @@ async def test_short_interview_with_keys_alone(data_home: Path) -> None:
     assert "| LSTM gates and cell state | 67% | 3 |" in text
     assert "| Vanishing and exploding gradients | 100% | 1 |" in text
     assert "| 4 | Coding: lstm_cell | LSTM gates and cell state |" in text
-    assert "- Your answer: 2. c' = f * c + o * g" in text
+    picked = (opening.question.answer + 1) % len(opening.question.choices)  # as the driver does
+    given = opening.question.choices[picked].en
+    assert f"- Your answer: {opening.number(picked)}. {given}" in text  # numbered as shown
     assert "lstm.gate_order: Your code reads the four stacked gate blocks" in text
     assert "A later grading passed." in text
     assert "1. **LSTM gates and cell state** (67%): `lstm.cell-update`" in text
