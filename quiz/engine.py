@@ -72,6 +72,14 @@ class Outcome:
     response: Any  # what was answered, in bank indices (see the module docstring)
     record: Any = None  # JSON-friendly, for the store: what was shown and picked, by identity
 
+    @property
+    def verdict(self) -> str:
+        """ "right", "partial" (some credit, not all) or "wrong": one word that the feedback,
+        the summary and the stats all use, so a 75% answer reads the same everywhere."""
+        if self.correct:
+            return "right"
+        return "partial" if self.score > 0 else "wrong"
+
 
 def option_key(text: Text) -> str:
     """A choice's identity: stable when choices are reordered in the bank, unlike its index."""

@@ -17,7 +17,7 @@ class TopicProgress:
     total: int
     seen: int  # answered at least once (a card queued by a diagnosis alone does not count)
     due: int
-    accuracy: float | None  # share of answers right; None before the first answer
+    accuracy: float | None  # share of credit earned (a 75% answer counts 0.75); None before any
 
 
 def topic_progress(
@@ -26,13 +26,13 @@ def topic_progress(
     """One row per topic, in the bank's topic order."""
     moment = at or now_utc()
     due_dates = store.due_dates()
-    answers: dict[str, list[bool]] = {}
+    answers: dict[str, list[float]] = {}
     answered: set[str] = set()
     for review in store.reviews():
         answered.add(review.question_id)
         question = bank.questions.get(review.question_id)
         if question is not None:
-            answers.setdefault(question.topic, []).append(review.correct)
+            answers.setdefault(question.topic, []).append(review.score)
     rows = []
     for topic_id, topic in bank.topics.items():
         ids = [q.id for q in bank.questions.values() if q.topic == topic_id]

@@ -77,7 +77,14 @@ class Summary:
     correct: int
     seconds: float
     by_topic: dict[str, tuple[int, int]]  # topic -> (correct, answered)
-    missed: list[str]  # question ids answered wrongly
+    missed: list[Posed]  # answered wrongly (no credit)
+    partial: list[Posed] = field(default_factory=list)  # some credit, not all
+    credit: float = 0.0  # the sum of scores: a 75% answer counts 0.75
+
+    @property
+    def accuracy(self) -> float | None:
+        """The share of credit earned, as the stats count it."""
+        return self.credit / self.answered if self.answered else None
 
 
 @dataclass
@@ -185,7 +192,9 @@ class QuizSession:
             correct=sum(a.outcome.correct for a in self.answered),
             seconds=self.clock() - self._started,
             by_topic=by_topic,
-            missed=[a.posed.question.id for a in self.answered if not a.outcome.correct],
+            missed=[a.posed for a in self.answered if a.outcome.verdict == "wrong"],
+            partial=[a.posed for a in self.answered if a.outcome.verdict == "partial"],
+            credit=sum(a.outcome.score for a in self.answered),
         )
 
 

@@ -63,10 +63,11 @@ class WeekAccuracy:
     week: date  # the Monday starting the week
     answered: int
     correct: int
+    credit: float  # partial answers count by their score, as in the quiz summary
 
     @property
     def accuracy(self) -> float:
-        return self.correct / self.answered
+        return self.credit / self.answered
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Stats:
     seen: int
     reviews: int
     correct: int
+    credit: float  # the sum of scores: accuracy counts a 75% answer as 0.75, like the summary
     topics: list[TopicMastery]
     reviews_per_day: DailyReviews
     accuracy_per_week: list[WeekAccuracy]
@@ -111,7 +113,7 @@ class Stats:
 
     @property
     def accuracy(self) -> float | None:
-        return self.correct / self.reviews if self.reviews else None
+        return self.credit / self.reviews if self.reviews else None
 
     def to_json(self) -> dict[str, Any]:
         """The object `rnnprep stats --json` prints; dates are ISO strings."""
@@ -123,6 +125,7 @@ class Stats:
                 "seen": self.seen,
                 "reviews": self.reviews,
                 "correct": self.correct,
+                "credit": self.credit,
                 "accuracy": self.accuracy,
             },
             "topics": [
@@ -147,6 +150,7 @@ class Stats:
                     "week": w.week.isoformat(),
                     "answered": w.answered,
                     "correct": w.correct,
+                    "credit": w.credit,
                     "accuracy": w.accuracy,
                 }
                 for w in self.accuracy_per_week
@@ -221,10 +225,13 @@ def compute_stats(
     # accuracy per week, all history
     weeks: dict[date, list[int]] = {}
     for review, day in zip(reviews, review_days, strict=True):
-        tally = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0])
+        tally = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0.0])
         tally[0] += 1
         tally[1] += review.correct
-    accuracy_per_week = [WeekAccuracy(w, n, ok) for w, (n, ok) in sorted(weeks.items())]
+        tally[2] += review.score
+    accuracy_per_week = [
+        WeekAccuracy(w, int(n), int(ok), credit) for w, (n, ok, credit) in sorted(weeks.items())
+    ]
 
     # due forecast: day 0 is today and everything overdue
     forecast = [0] * FORECAST_DAYS
@@ -258,6 +265,7 @@ def compute_stats(
         seen=sum(t.seen for t in topics),
         reviews=len(reviews),
         correct=sum(r.correct for r in reviews),
+        credit=sum(r.score for r in reviews),
         topics=topics,
         reviews_per_day=DailyReviews(start, today, dict(sorted(per_day.items()))),
         accuracy_per_week=accuracy_per_week,

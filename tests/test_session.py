@@ -44,7 +44,8 @@ def test_answers_commit_as_given_and_override_changes_schedule(mini_bank, store)
     session.submit(0)
     assert session.next() is None and session.finished
     summary = session.summary()
-    assert (summary.answered, summary.correct, summary.missed) == (2, 1, ["counting.gru-gates"])
+    assert (summary.answered, summary.correct) == (2, 1)
+    assert [p.question.id for p in summary.missed] == ["counting.gru-gates"]
     assert summary.by_topic == {"gates": (1, 1), "counting": (0, 1)}
 
 
@@ -54,3 +55,18 @@ def test_practice_session_keeps_answers_not_schedule(mini_bank, store) -> None:
     )
     session.submit(0)
     assert store.cards() == {} and len(store.reviews()) == 1
+
+
+def test_a_partly_right_answer_is_partial_in_the_summary_and_rated_hard(mini_bank, store) -> None:
+    questions = [mini_bank.questions["gates.why-cell"], mini_bank.questions["counting.gru-gates"]]
+    session = QuizSession(mini_bank, store, questions)
+    session.current()
+    partly = session.submit(FreeAnswer("additive path", frozenset({0, 1})))  # 2 of 3 points
+    assert partly.outcome.verdict == "partial" and partly.rating == Rating.Hard
+    session.next()
+    session.submit(0)
+    summary = session.summary()
+    assert [p.question.id for p in summary.partial] == ["gates.why-cell"]
+    assert [p.question.id for p in summary.missed] == ["counting.gru-gates"]
+    assert summary.accuracy == (2 / 3) / 2
+    assert [r.score for r in store.reviews()] == [2 / 3, 0.0]

@@ -15,6 +15,7 @@ from fsrs import Rating
 import quiz.store
 from quiz.bank import Bank
 from quiz.scheduler import Spacing
+from quiz.progress import topic_progress
 from quiz.stats import BUTTONS, FORECAST_DAYS, HEATMAP_WEEKS, compute_stats
 from quiz.store import Store
 
@@ -238,6 +239,7 @@ def test_to_json_is_the_documented_shape(mini_bank: Bank, filled: Store) -> None
         "seen": 4,
         "reviews": 6,
         "correct": 5,
+        "credit": 5.0,
         "accuracy": pytest.approx(5 / 6),
     }
     assert set(out["topics"][0]) == {
@@ -276,3 +278,25 @@ def test_stats_json_imports_no_torch() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_partly_right_answer_counts_its_credit_everywhere(mini_bank: Bank, store: Store) -> None:
+    """A 75% free answer is neither right nor missed: accuracy counts 0.75 of it, on the stats
+    screen, per week and per topic alike."""
+    with clock(AT - timedelta(hours=1)):
+        store.record_review(
+            session_id=None,
+            question_id="gates.why-cell",
+            card_json=None,
+            due=None,
+            elapsed_s=60.0,
+            correct=False,
+            score=0.75,
+            rating=2,
+            answer=None,
+        )
+    stats = compute_stats(mini_bank, store, AT, tz=UTC, exercise_names=EXERCISES)
+    assert (stats.correct, stats.accuracy) == (0, 0.75)
+    assert stats.accuracy_per_week[-1].accuracy == 0.75
+    (gates,) = [t for t in topic_progress(mini_bank, store, at=AT) if t.topic == "gates"]
+    assert gates.accuracy == 0.75

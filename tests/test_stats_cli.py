@@ -40,6 +40,7 @@ def test_empty_store_prints_zeros(data_home: Path) -> None:
         "seen": 0,
         "reviews": 0,
         "correct": 0,
+        "credit": 0,
         "accuracy": None,
     }
     assert [t["topic"] for t in out["topics"]] == list(bank.topics)

@@ -11,6 +11,14 @@ from quiz.i18n import Lang
 from quiz.l10n import N_, _
 from quiz.session import Answered
 
+# The same three words as the summary and stats use (see quiz.engine.Outcome.verdict); each
+# has its own symbol so they stay apart without colour (NO_COLOR).
+VERDICTS = {
+    "right": (N_("✓ Right"), "bold green"),
+    "partial": (N_("◐ Partly right"), "bold yellow"),
+    "wrong": (N_("✗ Not quite"), "bold red"),
+}
+
 RATING_NAMES = {
     Rating.Again: N_("Again"),
     Rating.Hard: N_("Hard"),
@@ -65,10 +73,8 @@ class Feedback(Static, can_focus=True):
         q = answered.posed.question
         outcome = answered.outcome
         text = Text()
-        if outcome.correct:
-            text.append(_("✓ Right"), style="bold green")
-        else:
-            text.append(_("✗ Not quite"), style="bold red")
+        label, style = VERDICTS[outcome.verdict]
+        text.append(_(label), style=style)
         if q.type in ("multi", "order", "free"):
             text.append(f"  ({outcome.score:.0%})")
         text.append("\n\n" + _("Answer: "), style="bold")
