@@ -411,8 +411,12 @@ def zh_strings(source: str) -> list[ZhString]:
     """Every scalar that is the value of a `zh` key, anywhere in the YAML document."""
     root = yaml.compose(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     found: list[ZhString] = []
+    seen: set[int] = set()  # an alias repeats a node: visit it once (and survive a YAML bomb)
 
     def walk(node: yaml.Node | None) -> None:
+        if id(node) in seen:
+            return
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if (

@@ -113,7 +113,7 @@ def test_exercises_chinese() -> None:
 
 
 def test_fixtures_chinese() -> None:
-    files = sorted((FIXTURES / "banks").rglob("*.yaml")) + sorted(
+    files = sorted((FIXTURES / "banks" / "mini").rglob("*.yaml")) + sorted(
         (FIXTURES / "interviews").rglob("*.yaml")
     )
     assert files
@@ -267,3 +267,12 @@ def test_cli_check_and_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         "  - {en: plain, zh: 沒問題}\n"
     )
     assert zhtext.main(["--check", str(path)]) == 0
+
+
+def test_check_visits_an_aliased_node_once(tmp_path: Path) -> None:
+    lines = ['a: &a [{zh: "好,"}]'] + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]" for i in range(20)
+    ]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(zhtext.check_file(path)) == 1  # 2**20 references, one string
