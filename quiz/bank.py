@@ -160,10 +160,13 @@ def parse_cached(raw: bytes, cache: Path) -> Any:
     data = safe_load(text)
     encoded = msgspec.json.encode(data)
     if msgspec.json.decode(encoded) == data:  # dates and the like do not survive JSON: no cache
-        cache.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(encoded)
-        tmp.replace(cached)
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(encoded)
+            tmp.replace(cached)
+        except OSError:  # a read-only data folder: parse every time, still load
+            pass
     return data
 
 

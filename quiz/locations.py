@@ -24,11 +24,10 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Derived files that may be deleted at any time (parsed banks)."""
+    """Derived files that may be deleted at any time (parsed banks); made by whoever writes
+    there first, since a read-only data folder must still work without it."""
     override = os.environ.get(HOME_ENV)
-    path = Path(override) / "cache" if override else user_cache_path("rnnprep", appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return Path(override) / "cache" if override else user_cache_path("rnnprep", appauthor=False)
 
 
 def db_path() -> Path:

@@ -20,13 +20,14 @@ from quiz.bank import Bank, load_bank
 from quiz.i18n import LANGS, Lang
 from quiz.l10n import LANGUAGE_NAMES, N_, _, remember_language, set_language
 from quiz.locations import data_dir, db_path
-from quiz.store import Store
+from quiz.store import Store, StoreError, StoreLocked
 from quiz.tui.messages import BankLoaded, OpenScreen, StartQuiz
 
 if TYPE_CHECKING:
     from quiz.tui.grader import WarmGrader
 
 STYLES = Path(__file__).parent / "styles"
+STORE_WAIT = 0.5  # seconds a write waits for another program's lock before we say so and retry
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,21 @@ class RnnPrepApp(App[int]):
         self.start = start
         self.bank_dir = bank_dir
         self.bank: Bank | None = None
-        self.store = store or Store(db_path())
+        self._store: Store | None = store
+        self.store_locked: StoreLocked | None = None
+        if store is None:
+            try:
+                self._store = Store(db_path(), busy_timeout=STORE_WAIT)
+            except StoreLocked as exc:  # wait for it on screen (see on_mount); never move it
+                self.store_locked = exc
         self._grader: WarmGrader | None = None
+
+    @property
+    def store(self) -> Store:
+        """The progress store; screens open only once it is (see StoreWaitScreen)."""
+        if self._store is None:
+            raise RuntimeError("the progress file is not open yet")
+        return self._store
 
     @property
     def grader(self) -> WarmGrader:
@@ -127,7 +141,31 @@ class RnnPrepApp(App[int]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        if self.store.recovered_from:
+        if self._store is None:
+            from quiz.tui.screens.store_wait import StoreWaitScreen
+
+            self.push_screen(StoreWaitScreen(str(self.store_locked)), self._store_opened)
+            return
+        self._store_opened(self._store)
+
+    def _store_opened(self, store: Store | None) -> None:
+        """Tell what happened to the progress file, then load the questions."""
+        if store is None:  # the learner gave up waiting
+            self.exit()
+            return
+        self._store = store
+        if store.read_only:
+            self.sub_title = _("read-only: answers are not saved")
+            self.notify(
+                _(
+                    "{path} can't be written (read-only). You can use rnnprep, but answers"
+                    " given now will not be kept; use --data-dir to keep them elsewhere."
+                ).format(path=store.path),
+                title=_("Answers are not saved"),
+                severity="warning",
+                timeout=30,
+            )
+        if store.recovered_from:
             self.notify(
                 _(
                     "The progress file could not be read. It was kept as {path}"
@@ -230,6 +268,15 @@ class RnnPrepApp(App[int]):
             self.bank, self.store, questions, mode=mode, lang=self.lang, topic=topic, rng=self.rng
         )
         self.push_screen(QuizScreen(session))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A store condition met by a handler (a lock held past the wait, say) is told to the
+        learner and survived; the app keeps running and nothing already saved is lost.
+        Anything else is a bug and ends the app as Textual does."""
+        if isinstance(error, StoreError):
+            self.notify(str(error), title=_("Progress file"), severity="error", timeout=15)
+            return
+        super()._handle_exception(error)
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

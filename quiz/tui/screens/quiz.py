@@ -14,6 +14,7 @@ from quiz.engine import AnswerError
 from quiz.l10n import N_, _
 from quiz.links import related_exercise
 from quiz.session import QuizSession
+from quiz.store import StoreLocked
 from quiz.tui.app import STYLES
 from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven
@@ -21,6 +22,7 @@ from quiz.tui.widgets.answers import answer_widget
 from quiz.tui.widgets.feedback import Feedback
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
+SAVE_RETRY = 1.0  # seconds between attempts to save an answer while the file is locked
 HOW = {  # English msgids: translate where shown
     "single": N_("Pick one: digits or arrows, then enter."),
     "spot_error": N_("Which line is wrong? Digits or arrows, then enter."),
@@ -94,6 +96,12 @@ class QuizScreen(Localized, Screen):
             answered = self.session.submit(message.response)
         except AnswerError as exc:
             self.notify(str(exc), severity="warning")
+            return
+        except StoreLocked:  # nothing was recorded: keep the answer and try again shortly
+            self.query_one("#how", Static).update(
+                _("Saving… the progress file is in use by another program; retrying.")
+            )
+            self.set_timer(SAVE_RETRY, lambda: self.post_message(AnswerGiven(message.response)))
             return
         self.query_one("#answer").disabled = True
         self.related = (
