@@ -11,6 +11,7 @@ Nothing here imports torch; only the child process does.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,6 +97,7 @@ class Grader:
 
     def __init__(self, worker: Worker | None = None) -> None:
         self._worker = worker or Worker()
+        self._graded: dict[tuple[str, Path], str] = {}  # digest of the content last graded
 
     def __enter__(self) -> Grader:
         return self
@@ -123,7 +125,11 @@ class Grader:
     ) -> GradeResult:
         """Grade `file` (default: the learner's file, created from the starter if missing).
 
-        `record` adds the attempt to the progress store.
+        `record` adds the attempt to the progress store, when it is one: an attempt is a
+        grading of changed content. A file graded again as this Grader last graded it (an
+        editor's save without changes, a second watch event), or holding the starter once the
+        exercise has attempts (a reset), is graded but not recorded; `result.recorded` says
+        which.
         """
         if device not in DEVICES:
             raise UsageError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
@@ -136,24 +142,40 @@ class Grader:
         if not path.is_file():
             raise UsageError(f"There is no file {path}.")
         seed = new_seed() if seed is None else seed
-        job = Job(catalogue.load(name), path.resolve(), device, seed, timeout)
+        exercise = catalogue.load(name)
+        digest = _digest(path)
+        job = Job(exercise, path.resolve(), device, seed, timeout)
         result = self._worker.grade(job)
         result.replay = report.replay_command(
             name, seed=seed, device=device, file=None if file is None else path
         )
-        if record:
+        key = (name, job.file)
+        unchanged = self._graded.get(key) == digest
+        self._graded[key] = digest
+        if record and not unchanged:
             store = Store(db_path())
             try:
-                store.record_exercise_attempt(
-                    name,
-                    passed=result.passed,
-                    diagnosis=result.diagnosis.id if result.diagnosis else None,
-                    device=result.device,
-                    seed=seed,
-                )
+                reset = digest == _digest(exercise.starter) and name in store.exercise_status()
+                if not reset:
+                    store.record_exercise_attempt(
+                        name,
+                        passed=result.passed,
+                        diagnosis=result.diagnosis.id if result.diagnosis else None,
+                        device=result.device,
+                        seed=seed,
+                    )
+                    result.recorded = True
             finally:
                 store.close()
         return result
+
+
+def _digest(path: Path) -> str:
+    """The file's content in short; a file gone mid-save digests as empty."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def grade(

@@ -2,7 +2,9 @@
 
 Exit codes: 0 passed; 1 failed (for any reason inside the learner's code: wrong values, crash,
 timeout, ...); 2 usage error (unknown exercise, missing file, no CUDA, bad option); 3 the grader
-itself failed (a broken exercise or a child that cannot start), which is never the learner's fault.
+itself broke (a broken exercise or a child that cannot start), which is never the learner's fault;
+130 interrupted by Ctrl-C (--watch, which runs until Ctrl-C, then ends with 0). README.md and
+GRADE_EPILOG say the same.
 
 Start-up is the child's `import torch`, so main() spawns the child first and imports the rest
 (msgspec, the store, ...) while torch loads; hence the imports inside functions below.
@@ -36,8 +38,10 @@ examples:
 
 --json prints one object per graded exercise, on one line each:
   {"exercise", "passed", "device", "seed", "checks": [{"name", "passed", "message"}],
-   "diagnosis": null or {"id", "message"}}
-exit codes: 0 passed, 1 failed, 2 usage error, 3 grader error (not your code)
+   "diagnosis": null or {"id", "message"}, "output": what your code printed}
+  (output: terminal control sequences removed, cut to 8 KiB with a "…truncated" line)
+exit codes: 0 passed, 1 failed, 2 usage error, 3 the grader itself broke (not your code),
+  130 interrupted by Ctrl-C (--watch ends with 0 when Ctrl-C stops it)
 """
 
 
@@ -209,9 +213,18 @@ def _watch(args: argparse.Namespace, worker: Worker) -> int:
         if not args.json:
             print(f"--- {time.strftime('%H:%M:%S')} grading {path.name}", flush=True)
         try:
-            _show(grader.grade(args.name, path, args.device, seed, args.timeout), args.json)
+            result = grader.grade(args.name, path, args.device, seed, args.timeout)
         except UsageError as exc:  # e.g. the file vanished mid-save; wait for the next one
             _complain(args.prog, str(exc), EXIT_USAGE)
+            return
+        _show(result, args.json)
+        if not result.recorded:
+            print(
+                "(Not counted as an attempt: the file is as it was last graded, or is the"
+                " starter again.)",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def is_ours(_: watchfiles.Change, changed: str) -> bool:
         return os.path.realpath(changed) == str(path)

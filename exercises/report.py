@@ -11,7 +11,6 @@ from pathlib import Path
 from exercises.results import CHECKS, GradeResult
 
 WIDTH = 100
-OUTPUT_LINES = 20
 
 
 def replay_command(name: str, *, seed: int, device: str, file: Path | None) -> str:
@@ -25,7 +24,7 @@ def replay_command(name: str, *, seed: int, device: str, file: Path | None) -> s
 
 
 def as_json(result: GradeResult) -> str:
-    """One line: {"exercise", "passed", "device", "seed", "checks", "diagnosis"}."""
+    """One line: {"exercise", "passed", "device", "seed", "checks", "diagnosis", "output"}."""
     return json.dumps(result.to_json(), ensure_ascii=False)
 
 
@@ -71,13 +70,10 @@ def human(result: GradeResult, *, color: bool = False) -> str:
             f" {w.expected:.6g}), case {w.case}."
         )
     if result.output.strip():
-        lines = result.output.rstrip("\n").splitlines()
-        shown = lines[:OUTPUT_LINES]
         out.append("")
         out.append("Your code printed (shown apart; it does not affect the verdict):")
-        out.extend(f"  | {line[:WIDTH]}" for line in shown)
-        if len(lines) > len(shown):
-            out.append(f"  | ... {len(lines) - len(shown)} more line(s)")
+        for line in result.output.rstrip("\n").splitlines():  # already cut to 8 KiB
+            out.extend(f"  | {line[i : i + WIDTH]}" for i in range(0, max(len(line), 1), WIDTH))
     out.append("")
     if result.passed:
         out.append(_paint(f"PASSED: {result.exercise} matches PyTorch.", "1;32", color))

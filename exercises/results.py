@@ -5,6 +5,7 @@ Plain dataclasses with a JSON form; no torch here, so the TUI can import them ch
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -18,6 +19,40 @@ VALUES32 = "values (float32)"
 GRADIENTS = "gradients"
 UNCHANGED = "inputs unchanged"
 CHECKS = (LOADS, IMPLEMENTED, ALLOWED, CONTRACT, VALUES64, VALUES32, GRADIENTS, UNCHANGED)
+
+# What the learner's code printed is kept up to this many bytes (UTF-8, after cleaning), then
+# cut with TRUNCATED's marker: enough for any debugging print, never a flood in a report.
+OUTPUT_LIMIT = 8 * 1024
+TRUNCATED = "…truncated ({total:,} bytes printed; the first {kept} KiB are kept)"
+# Terminal control sequences: CSI (colours, cursor moves, erasing), OSC (titles, hyperlinks),
+# DCS/SOS/PM/APC strings, the other two-byte escapes, and the 8-bit CSI.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
+    r"|\x1b[ -~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
+
+
+def learner_output(data: bytes, total: int | None = None) -> str:
+    """What the learner's code printed, safe to show and to put in JSON.
+
+    `data` is the start of the capture and `total` its full size in bytes (when larger, the rest
+    was not read). Terminal control sequences and other control characters are removed (a
+    carriage return becomes a newline, so no line hides another), and the text is cut to
+    OUTPUT_LIMIT bytes with a "…truncated" line saying how much was printed.
+    """
+    total = len(data) if total is None else max(total, len(data))
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", _ESCAPES.sub("", text))
+    encoded = text.encode("utf-8")
+    if len(encoded) <= OUTPUT_LIMIT and total == len(data):
+        return text
+    kept = encoded[:OUTPUT_LIMIT].decode("utf-8", errors="ignore").rstrip("\n")  # whole chars
+    marker = TRUNCATED.format(total=total, kept=OUTPUT_LIMIT // 1024)
+    return f"{kept}\n{marker}\n"
 
 
 @dataclass(frozen=True)
@@ -55,8 +90,9 @@ class Worst:
 class GradeResult:
     """One grading. `to_json()` gives exactly the fields of `grade exercise --json`.
 
-    `output` holds what the learner's code printed (already truncated), `file` the graded file,
-    `replay` the command that grades it again on the same inputs.
+    `output` holds what the learner's code printed (cleaned and truncated by learner_output),
+    `file` the graded file, `replay` the command that grades it again on the same inputs, and
+    `recorded` whether the grading was kept as an attempt in the progress store.
     """
 
     exercise: str
@@ -69,6 +105,7 @@ class GradeResult:
     output: str = ""
     file: str = ""
     replay: str = ""
+    recorded: bool = False
 
     @property
     def verdict(self) -> str:
@@ -85,6 +122,7 @@ class GradeResult:
             "seed": self.seed,
             "checks": [asdict(c) for c in self.checks],
             "diagnosis": asdict(self.diagnosis) if self.diagnosis else None,
+            "output": self.output,
         }
 
     @classmethod

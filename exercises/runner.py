@@ -41,7 +41,7 @@ DEFAULT_MEMORY_MB = 2048  # beyond torch's own footprint; RNNPREP_GRADE_MEMORY_M
 MEMORY_ENV = "RNNPREP_GRADE_MEMORY_MB"
 START_TIMEOUT = 120.0  # a cold disk can make `import torch` slow; that is not the learner's time
 POLL_S = 0.05
-OUTPUT_SHOWN = 4000  # characters of learner output kept in a result
+OUTPUT_READ = 64 * 1024  # bytes of the capture read back; results.learner_output keeps 8 KiB
 
 _BOOT = (
     "import sys; sys.path.insert(0, {root!r}); from exercises.child import main; main(sys.argv[1:])"
@@ -312,11 +312,9 @@ class Worker:
         )
 
     def _captured(self) -> str:
-        """What the learner's code printed during the last job, cut to OUTPUT_SHOWN characters."""
+        """What the learner's code printed during the last job: without terminal control
+        sequences, cut to results.OUTPUT_LIMIT bytes with a "…truncated" marker."""
         if self._output < 0:
             return ""
-        data = os.pread(self._output, OUTPUT_SHOWN * 4 + 1, 0)
-        text = data.decode("utf-8", errors="replace")
-        if len(text) > OUTPUT_SHOWN:
-            text = text[:OUTPUT_SHOWN] + "\n[... output cut ...]"
-        return text
+        data = os.pread(self._output, OUTPUT_READ, 0)
+        return results.learner_output(data, os.fstat(self._output).st_size)

@@ -98,7 +98,7 @@ def test_json_is_exactly_the_documented_object(home: Path) -> None:
     )
     assert run.code == 1
     result = run.json()
-    assert list(result) == ["exercise", "passed", "device", "seed", "checks", "diagnosis"]
+    assert list(result) == ["exercise", "passed", "device", "seed", "checks", "diagnosis", "output"]
     assert (result["exercise"], result["passed"], result["device"], result["seed"]) == (
         "lstm_cell",
         False,
