@@ -26,7 +26,8 @@ from quiz.l10n import (
     remembered_language,
     set_language,
 )
-from quiz.locations import HOME_ENV
+from quiz.locations import HOME_ENV, data_dir_problem
+from quiz.store import StoreError
 
 DESCRIPTION = N_("""\
 Interview prep for recurrent neural networks (RNN, LSTM, GRU).
@@ -186,10 +187,10 @@ def _option_value(argv: list[str], name: str) -> str | None:
     return value
 
 
-def interface_language(argv: list[str]) -> Lang:
+def interface_language(argv: list[str], remembered: bool = True) -> Lang:
     """--lang > $RNNPREP_LANG > the choice remembered in the data folder > English."""
     flag, env = _option_value(argv, "--lang"), os.environ.get(ENV)
-    if flag in LANGS or env in LANGS:
+    if flag in LANGS or env in LANGS or not remembered:
         return choose_language(flag, env, None)
     folder = _option_value(argv, "--data-dir")
     if folder is not None:
@@ -203,10 +204,25 @@ def interface_language(argv: list[str]) -> Lang:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list, rest = _split_pass_through(list(sys.argv[1:] if argv is None else argv))
-    lang = interface_language(args_list)
+    folder_problem = data_dir_problem(_option_value(args_list, "--data-dir"))
+    lang = interface_language(args_list, remembered=folder_problem is None)
     set_language(lang)
     install_argparse()
     args = build_parser().parse_args(args_list)
+    if folder_problem is not None:
+        return _fail(folder_problem, code=2)
+    try:
+        return _run(args, rest, lang)
+    except StoreError as exc:  # locked past the wait, read-only and damaged, newer schema
+        return _fail(str(exc))
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(_("rnnprep: error: {message}").format(message=message), file=sys.stderr)
+    return code
+
+
+def _run(args: argparse.Namespace, rest: list[str], lang: Lang) -> int:
     if args.data_dir is not None:
         os.environ[HOME_ENV] = str(args.data_dir.expanduser().resolve())
     if args.lang is not None:
@@ -235,6 +251,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the TUI, straight into a quiz when a quiz command was given."""
+    topic = getattr(args, "topic", None)
+    if topic is not None:
+        found, problem = resolve_topic(topic)
+        if problem is not None:
+            return _fail(problem, code=2)
+        args.topic = found
+
+    not_a_terminal = [
+        name for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout)) if not _tty(stream)
+    ]
+    if not_a_terminal:  # a script or a pipe: the full-screen app would wait forever
+        command = f"rnnprep {args.command}" if args.command else "rnnprep"
+        message = ngettext(
+            "{command} opens the full-screen app, but {streams} is not a terminal.",
+            "{command} opens the full-screen app, but {streams} are not terminals.",
+            len(not_a_terminal),
+        ).format(command=command, streams=_(" and ").join(not_a_terminal))
+        if args.command == "stats":
+            message += " " + _("For scripts, use `rnnprep stats --json`.")
+        elif args.command != "mock":
+            message += " " + _("For scripts, use `rnnprep bank check --json` or `grade --json`.")
+        return _fail(message, code=2)
+
     from quiz.tui.app import RnnPrepApp, StartRequest
 
     start = None
@@ -256,11 +295,39 @@ def run_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def _tty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def resolve_topic(name: str) -> tuple[str | None, str | None]:
+    """A topic id as typed (any case), or a one-line problem naming the closest ids and all."""
+    import difflib
+
+    from quiz.bank import load_bank
+
+    topics = list(load_bank().topics)
+    by_case = {t.casefold(): t for t in topics}
+    if name.casefold() in by_case:
+        return by_case[name.casefold()], None
+    close = difflib.get_close_matches(name.casefold(), topics, n=2, cutoff=0.5)
+    hint = _(" Did you mean {names}?").format(names=_(" or ").join(close)) if close else ""
+    problem = _("unknown topic {name!r}.{hint} Topics: {topics}").format(
+        name=name, hint=hint, topics=", ".join(topics)
+    )
+    return None, problem
+
+
 # The headings of `rnnprep bank check`'s counts (the JSON keeps the English keys).
 BY_HEADINGS = {
     "topic": N_("topic"),
     "type": N_("type"),
     "difficulty": N_("difficulty"),
+    "single answer position": N_("single answer position"),
+    "multi answer positions": N_("multi answer positions"),
+    "spot_error answer line": N_("spot_error answer line"),
+    "truefalse answer": N_("truefalse answer"),
+    "single right option is the longest": N_("single right option is the longest"),
     "language": N_("language"),
 }
 

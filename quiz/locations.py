@@ -23,6 +23,23 @@ def data_dir() -> Path:
     return path
 
 
+def data_dir_problem(flag: str | None = None) -> str | None:
+    """Why the data folder (`--data-dir`, else $RNNPREP_HOME, else the default) can't be used,
+    in one line, or None. A missing folder is fine when its parent exists (it is made on first
+    use); a missing parent is more likely an unmounted drive than something to create."""
+    raw = flag or os.environ.get(HOME_ENV)
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if path.exists() and not path.is_dir():
+        return f"{path} is a file, not a folder: choose a folder for --data-dir / {HOME_ENV}"
+    if not path.exists() and not path.parent.is_dir():
+        return f"{path.parent} does not exist (is the drive mounted?); cannot use {path}"
+    if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
+        return f"{path} cannot be read: check its permissions"
+    return None
+
+
 def cache_dir() -> Path:
     """Derived files that may be deleted at any time (parsed banks); made by whoever writes
     there first, since a read-only data folder must still work without it."""
