@@ -175,7 +175,7 @@ class MockScreen(Localized, Screen):
             mark = _("  ★ suggested") if script is suggested else ""
             label = Text.assemble(
                 (script.title.get(lang), "bold"),
-                _("  ({minutes} min)").format(minutes=script.minutes) + f"{mark}\n",
+                _("  ({minutes} min)").format(minutes=self.minutes) + f"{mark}\n",
                 (topics, "dim"),
             )
             listing.add_option(Option(label, id=script.id))
