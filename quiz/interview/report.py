@@ -2,11 +2,13 @@
 
 `build_report` reads a finished run into plain data (what the app shows and tests check);
 `to_markdown` writes it out for the saved file. Headings are English like the rest of the app;
-questions, answers and topic titles follow the interview's language.
+questions, answers and topic titles follow the interview's language. What the learner wrote and
+what the grader said are escaped, so the report shows them as they were, line breaks and all.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -68,6 +70,7 @@ class Mistake:
     expected: str | None = None
     missed_points: tuple[str, ...] = ()
     explanation: str | None = None
+    written: bool = False  # `given` is the learner's own words (a free answer), kept as typed
     diagnoses: tuple[str, ...] = ()  # coding: one line per failed grading, "id: message"
     passed_later: bool = False  # coding: a later grading passed
     queued: tuple[str, ...] = ()  # coding: questions the diagnoses made due for review
@@ -189,6 +192,7 @@ def _mistake(record: StepRecord, lang: Lang) -> Mistake | None:
         expected=outcome.expected if outcome is not None else None,
         missed_points=missed,
         explanation=question.explanation.get(lang),
+        written=isinstance(question, Free) and outcome is not None,
     )
 
 
@@ -299,7 +303,10 @@ def to_markdown(report: Report) -> str:
             "",
             gettext_for(lang, "- Result: {status}").format(status=m.status),
         ]
-        if m.given is not None:
+        if m.given is not None and m.written:  # the learner's words, line breaks and all
+            out.append(gettext_for(lang, "- Your answer: {answer}").format(answer="").rstrip())
+            out += _quoted(m.given, "  ")
+        elif m.given is not None:
             out.append(gettext_for(lang, "- Your answer: {answer}").format(answer=_inline(m.given)))
         if m.expected is not None:
             out.append(gettext_for(lang, "- Expected: {answer}").format(answer=_inline(m.expected)))
@@ -308,7 +315,7 @@ def to_markdown(report: Report) -> str:
             out += [f"  - {p}" for p in m.missed_points]
         if m.diagnoses:
             out += [gettext_for(lang, "- The grader's diagnoses, one per failed grading:")]
-            out += [f"  - {_inline(d)}" for d in m.diagnoses]
+            out += [f"  - {_escaped(_inline(d))}" for d in m.diagnoses]
             if m.passed_later:
                 out.append(gettext_for(lang, "- A later grading passed."))
         if m.queued:
@@ -348,3 +355,43 @@ def _cell(text: str) -> str:
 
 def _inline(text: str) -> str:
     return " ".join(text.split())
+
+
+# Learner text and grader output go into the report escaped, so that it renders what was typed:
+# HTML is written as entities, Markdown's inline syntax is backslash-escaped, and a line cannot
+# open a heading, list, rule or code block.
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_INLINE = re.compile(r"[\\`*\[\]|~$]|(?<![^\W_])_|_(?![^\W_])|[&<>]")
+_LINE_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")
+
+
+def _escaped(text: str) -> str:
+    """One line of learner text or grader output as Markdown that shows it as it is.
+
+    An underscore inside a word stays as it is (it cannot emphasise there), so a diagnosis id
+    like `lstm.gate_order` still reads and searches as itself in the file.
+    """
+    body = _INLINE.sub(lambda m: _HTML.get(m[0]) or "\\" + m[0], text)
+    indent = len(body) - len(body.lstrip(" \t"))
+    lead = body[:indent].replace("\t", "    ").replace(" ", "\u00a0")  # not an indented code block
+    rest = body[indent:]
+    start = _LINE_START.match(rest)
+    if start:
+        end = start.end()
+        rest = rest[:end] + "\\" + rest[end:] if rest[0].isdigit() else "\\" + rest
+    return lead + rest
+
+
+def _quoted(text: str, indent: str) -> list[str]:
+    """Learner text as a block quote that keeps its lines: each line escaped, a hard break
+    (a trailing backslash) between lines of one paragraph, an empty quoted line between
+    paragraphs."""
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()] or [""]
+    out = []
+    for i, line in enumerate(lines):
+        follows = i + 1 < len(lines) and lines[i + 1].strip()
+        if not line.strip():
+            out.append(f"{indent}>")
+        else:
+            out.append(f"{indent}> {_escaped(line)}" + ("\\" if follows else ""))
+    return out

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.cells import cell_len, set_cell_size
 from rich.markup import escape
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -25,20 +27,62 @@ def _one_line(prompt: str, width: int = 70) -> str:
     return escape(text)
 
 
+# Where enter (and escape) go back to, in the words of the summary's last line.
+BACK_WORDS = {
+    "home": N_("[dim]Every answer is saved. Press enter for home.[/dim]"),
+    "exercises": N_("[dim]Every answer is saved. Press enter to go back to the exercises.[/dim]"),
+}
+
+
+def _returns_to(app: App[object]) -> str:
+    """Where enter goes: the screen beneath the quiz that ends in this summary, "exercises" for
+    a drill started from a diagnosis on the Exercises screen, else "home"."""
+    stack = app.screen_stack
+    exercises = sys.modules.get("quiz.tui.screens.exercises")  # loaded if such a screen exists
+    if exercises and len(stack) > 1 and isinstance(stack[-2], exercises.ExercisesScreen):
+        return "exercises"
+    return "home"
+
+
 class SummaryScreen(Localized, Screen):
     CSS_PATH = STYLES / "quiz.tcss"
+    # One pair of keys per destination; check_action keeps the pair for where this one returns.
     BINDINGS = [
+        Binding("enter", "back('home')", N_("Home"), id="summary.home", tooltip=N_("Back to home")),
         Binding(
-            "enter", "app.pop_screen", N_("Home"), id="summary.home", tooltip=N_("Back to home")
+            "enter",
+            "back('exercises')",
+            N_("Exercises"),
+            id="summary.exercises",
+            tooltip=N_("Back to the exercises"),
         ),
         Binding(
-            "escape", "app.pop_screen", N_("Home"), show=False, id="summary.esc", tooltip=N_("Home")
+            "escape", "back('home')", N_("Home"), show=False, id="summary.esc", tooltip=N_("Home")
+        ),
+        Binding(
+            "escape",
+            "back('exercises')",
+            N_("Exercises"),
+            show=False,
+            id="summary.esc-exercises",
+            tooltip=N_("Back to the exercises"),
         ),
     ]
 
-    def __init__(self, summary: Summary) -> None:
+    def __init__(self, summary: Summary, back_to: str | None = None) -> None:
+        """Built by the quiz screen it replaces; `back_to` ("home" or "exercises") defaults to
+        the screen beneath that quiz."""
         super().__init__()
         self.summary = summary
+        self.back_to = back_to or _returns_to(self.app)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return parameters == (self.back_to,)
+        return True
+
+    def action_back(self, where: str) -> None:
+        self.app.pop_screen()
 
     def compose(self) -> ComposeResult:
         s = self.summary
@@ -67,7 +111,7 @@ class SummaryScreen(Localized, Screen):
                     heading,
                     *[f"  • {_one_line(p.prompt(self.app.lang))}" for p in posed],
                 ]
-        lines += ["", _("[dim]Every answer is saved. Press enter for home.[/dim]")]
+        lines += ["", _(BACK_WORDS[self.back_to])]
         yield Header()
         with VerticalScroll(id="quiz"):
             yield Static("\n".join(lines), id="summary", classes="panel")
