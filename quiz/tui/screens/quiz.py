@@ -19,7 +19,7 @@ from quiz.tui.app import STYLES
 from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven
 from quiz.tui.widgets.answers import answer_widget
-from quiz.tui.widgets.feedback import Feedback
+from quiz.tui.widgets.feedback import Feedback, rating_line
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
 SAVE_RETRY = 1.0  # seconds between attempts to save an answer while the file is locked
@@ -37,6 +37,9 @@ MODE_NAMES = {"quiz": N_("Quiz"), "review": N_("Review"), "practice": N_("Practi
 
 class QuizScreen(Localized, Screen):
     CSS_PATH = STYLES / "quiz.tcss"
+    DEFAULT_CSS = """
+    QuizScreen #rating { height: auto; padding: 0 2; background: $panel; }
+    """
     BINDINGS = [
         Binding("escape", "finish", N_("End"), id="quiz.end", tooltip=N_("End the session now")),
         Binding(
@@ -58,6 +61,7 @@ class QuizScreen(Localized, Screen):
             yield Static(id="how", classes="muted")
             yield VerticalScroll(id="answer")
             yield Feedback(id="feedback", classes="panel")
+        yield Static(id="rating")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -79,6 +83,7 @@ class QuizScreen(Localized, Screen):
         self.query_one("#how", Static).update(_(HOW[q.type]))
         feedback = self.query_one(Feedback)
         feedback.display = False
+        self.query_one("#rating", Static).display = False
         holder = self.query_one("#answer", VerticalScroll)
         holder.disabled = False
         await holder.remove_children()
@@ -110,15 +115,20 @@ class QuizScreen(Localized, Screen):
         feedback = self.query_one(Feedback)
         feedback.show_answer(answered, self.session.lang, self.related)
         feedback.display = True
+        self._show_rating()
         feedback.focus()
-        feedback.scroll_visible()
+        # the verdict at the top of the view, not below the fold
+        self.call_after_refresh(feedback.scroll_visible, top=True, animate=False)
+
+    def _show_rating(self) -> None:
+        line = self.query_one("#rating", Static)
+        line.update(rating_line(self.session.answered[-1]))
+        line.display = True
 
     def action_rate(self, value: int) -> None:
         if self.query_one(Feedback).display:
             self.session.override_rating(Rating(value))
-            self.query_one(Feedback).show_answer(
-                self.session.answered[-1], self.session.lang, self.related
-            )
+            self._show_rating()
 
     def action_related_exercise(self) -> None:
         if self.related:

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Markdown, OptionList, SelectionList, Static, TextArea
+from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from quiz.engine import AnswerError, FreeAnswer, Posed, parse_number, truth_label
 from quiz.i18n import Lang
 from quiz.l10n import N_, _
 from quiz.questions import Free, Multi, Numeric, Order, Single, SpotError, TrueFalse
+from quiz.sanitize import clean_text
 from quiz.tui.messages import AnswerGiven
 
 DIGITS = [
@@ -62,30 +63,49 @@ class ChoiceAnswer(OptionList):
         self.post_message(AnswerGiven(self.values[event.option_index]))
 
 
-class MultiAnswer(SelectionList[int]):
+class MultiAnswer(OptionList):
     """Select all that apply: digits or space toggle, enter submits. `values` are what each
-    shown line stands for (bank indices when choices are shown shuffled)."""
+    shown line stands for (bank indices when choices are shown shuffled).
+
+    An option list, not Textual's SelectionList: each line carries its state as a glyph (☑/☐)
+    so ticked and unticked read apart without colour (NO_COLOR), and long lines wrap instead of
+    being cut."""
 
     BINDINGS = [
         *DIGITS,
+        Binding("space", "toggle", N_("Tick"), id="answer.tick", tooltip=N_("Tick or untick")),
         Binding(
             "enter", "submit", N_("Submit"), id="answer.submit", tooltip=N_("Submit the selection")
         ),
     ]
 
     def __init__(self, labels: list[str], values: list[int] | None = None) -> None:
-        values = values if values is not None else list(range(len(labels)))
-        super().__init__(
-            *[
-                (numbered(i, label), v)
-                for i, (label, v) in enumerate(zip(labels, values, strict=True))
-            ]
-        )
+        self.labels = labels
+        self.values = values if values is not None else list(range(len(labels)))
+        self.selected: set[int] = set()
+        super().__init__(*[Option(self._prompt(i)) for i in range(len(labels))], markup=False)
+
+    def _prompt(self, index: int) -> str:
+        mark = "☑" if self.values[index] in self.selected else "☐"
+        return f"{mark} {numbered(index, self.labels[index])}"
+
+    def _toggle(self, index: int) -> None:
+        self.selected ^= {self.values[index]}
+        self.replace_option_prompt_at_index(index, self._prompt(index))
 
     def action_pick(self, index: int) -> None:
         if index < self.option_count:
             self.highlighted = index
-            self.toggle(self.get_option_at_index(index).value)
+            self._toggle(index)
+
+    def action_toggle(self) -> None:
+        if self.highlighted is not None:
+            self._toggle(self.highlighted)
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()  # a click ticks; enter is bound to submit
+        self._toggle(event.option_index)
 
     def action_submit(self) -> None:
         self.post_message(AnswerGiven(sorted(self.selected)))
@@ -170,13 +190,15 @@ class NumericAnswer(Vertical):
 
 
 class FreeAnswerInput(Vertical):
-    """Write an answer, then tick the key points it covered; the ticks make the grade."""
+    """Write an answer, then tick the key points it covered; the ticks make the grade. The
+    learner's own words stay on screen beside the model answer while they tick."""
 
     DEFAULT_CSS = """
     FreeAnswerInput { height: auto; }
     FreeAnswerInput TextArea { height: 8; }
-    FreeAnswerInput SelectionList { height: auto; max-height: 8; }
+    FreeAnswerInput MultiAnswer { height: auto; max-height: 12; }
     FreeAnswerInput Markdown { height: auto; }
+    FreeAnswerInput #free-given { padding: 0 1; border-left: thick $secondary; }
     """
     BINDINGS = [
         Binding(
@@ -203,11 +225,15 @@ class FreeAnswerInput(Vertical):
         area = self.query("#free-text")
         if not area:
             return
-        self.text = self.query_one("#free-text", TextArea).text
+        self.text = clean_text(self.query_one("#free-text", TextArea).text)
         area.remove()
         self.query_one("#free-hint", Static).update(
             _("Tick the key points your answer covered (digits or space), then enter.")
         )
+        given = self.text.strip() or _("(nothing written)")
+        self.mount(Static(_("Your answer:"), classes="muted"))
+        self.mount(Static(given, id="free-given", markup=False))
+        self.mount(Static(_("Model answer:"), classes="muted"))
         self.mount(Markdown(self.question.model_answer.get(self.lang), id="model-answer"))
         points = KeyPoints([kp.get(self.lang) for kp in self.question.key_points])
         self.mount(points)

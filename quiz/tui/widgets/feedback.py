@@ -69,7 +69,7 @@ class Feedback(Static, can_focus=True):
     ]
 
     def show_answer(self, answered: Answered, lang: Lang, related: str | None = None) -> None:
-        """Verdict, answer, explanation, source and rating; `related` names an exercise to try."""
+        """Verdict, answer, explanation and source; `related` names an exercise to try."""
         q = answered.posed.question
         outcome = answered.outcome
         text = Text()
@@ -77,8 +77,9 @@ class Feedback(Static, can_focus=True):
         text.append(_(label), style=style)
         if q.type in ("multi", "order", "free"):
             text.append(f"  ({outcome.score:.0%})")
-        text.append("\n\n" + _("Answer: "), style="bold")
-        text.append(outcome.expected)
+        if q.type != "free":  # a free answer's model answer is already on screen above
+            text.append("\n\n" + _("Answer: "), style="bold")
+            text.append(outcome.expected)
         text.append("\n\n")
         text.append(q.explanation.get(lang))
         text.append("\n\n" + _("Source: "), style="dim")
@@ -86,9 +87,14 @@ class Feedback(Static, can_focus=True):
         if related:
             text.append("\n\n" + _("Practise it in code: "), style="bold")
             text.append(_("exercise {name} (press e)").format(name=related))
-        text.append("\n\n" + _("Rated "), style="bold")
-        text.append(_(RATING_NAMES[answered.rating]), style="bold")
-        text.append(
-            _("  ·  1 Again  2 Hard  3 Good  4 Easy to change  ·  enter: next"), style="dim"
-        )
         self.update(text)
+
+
+def rating_line(answered: Answered) -> Text:
+    """The rating and how to change it: a line of its own that the quiz screen keeps in view
+    (at 80 x 24 a long explanation would push it below the fold)."""
+    text = Text()
+    text.append(_("Rated "), style="bold")
+    text.append(_(RATING_NAMES[answered.rating]), style="bold")
+    text.append(_("  ·  1 Again  2 Hard  3 Good  4 Easy to change  ·  enter: next"), style="dim")
+    return text
