@@ -206,26 +206,40 @@ def _settle(bank: Bank, claims: dict[str, list[Claim]]) -> None:
             bank.problems.append(BankProblem(claim.file, claim.line, qid, message))
 
 
+def read_yaml(path: Path, cache: Path) -> tuple[str, Any]:
+    """A content file's text and data, within the size and shape limits; anything wrong is a
+    BankProblem-ready `Unreadable` (line, question id, message)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise Unreadable(None, None, f"file is {size / 2**20:.1f} MiB; the limit is 2 MiB")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        return text, parse_cached(raw, cache)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Unreadable(None, None, f"cannot read file: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise Unreadable(*yaml_error(text, exc)) from exc
+    except BankLimit as exc:
+        raise Unreadable(exc.line, None, str(exc)) from exc
+
+
+class Unreadable(Exception):
+    """A content file that can't be read or parsed, located for the person fixing it."""
+
+    def __init__(self, line: int | None, question_id: str | None, message: str) -> None:
+        super().__init__(message)
+        self.where = (line, question_id, message)
+
+
 def _load_file(path: Path, bank: Bank, cache: Path, claims: dict[str, list[Claim]]) -> None:
     def problem(line: int | None, qid: str | None, message: str) -> None:
         bank.problems.append(BankProblem(path, line, qid, message))
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problem(None, None, f"file is {size / 2**20:.1f} MiB; a bank file may be at most 2 MiB")
-            return
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-        data = parse_cached(raw, cache)
-    except (OSError, UnicodeDecodeError) as exc:
-        problem(None, None, f"cannot read file: {exc}")
-        return
-    except yaml.YAMLError as exc:
-        problem(*yaml_error(text, exc))
-        return
-    except BankLimit as exc:
-        problem(exc.line, None, str(exc))
+        text, data = read_yaml(path, cache)
+    except Unreadable as exc:
+        problem(*exc.where)
         return
 
     lines = LineFinder(text)

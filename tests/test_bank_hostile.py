@@ -56,7 +56,7 @@ def test_bank_check_names_both_and_exits_1_fast_and_small(hostile_dir: Path) -> 
     result = json.loads(measured.stdout)
     assert result["rc"] == 1, result["out"]
     assert "bomb.yaml:3" in result["out"] and "aliases" in result["out"]
-    assert "huge.yaml" in result["out"] and "at most 2 MiB" in result["out"]
+    assert "huge.yaml" in result["out"] and "the limit is 2 MiB" in result["out"]
     assert result["seconds"] < 2.0, result
     assert result["peak_mib"] < 300, result
 
@@ -76,3 +76,13 @@ async def test_the_app_starts_with_the_rest_and_names_the_files(hostile_dir: Pat
         assert len(app.bank.questions) == len(load_bank(MINI_BANK).questions)
         shown = " ".join(str(n.message) for n in app._notifications)
         assert "bomb.yaml" in shown and "huge.yaml" in shown
+
+
+def test_a_bomb_among_the_interview_scripts_is_named_too(tmp_path: Path) -> None:
+    from quiz.interview.scripts import load_scripts
+
+    shutil.copy(BOMB, tmp_path / "bomb.yaml")
+    scripts, problems = load_scripts(tmp_path, bank=load_bank(MINI_BANK))
+    assert scripts == []
+    ((file, line),) = [(p.file.name, p.line) for p in problems]
+    assert (file, line) == ("bomb.yaml", 3) and "aliases" in problems[0].message

@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
-import yaml
 from msgspec import Meta, Struct
 
 from exercises import catalogue
@@ -53,10 +52,10 @@ from quiz.bank import (
     Bank,
     BankProblem,
     LineFinder,
+    Unreadable,
     describe_error,
     load_bank,
-    parse_cached,
-    yaml_error,
+    read_yaml,
 )
 from quiz.locations import cache_dir, interviews_dir
 from quiz.questions import Free, NonEmpty, Question, QuestionId, Text
@@ -212,14 +211,9 @@ class _Loader:
     def load(self, cache: Path) -> tuple[Script | None, list[BankProblem]]:
         """The script, or None with the reasons why not."""
         try:
-            raw = self.path.read_bytes()
-            text = raw.decode("utf-8")
-            data = parse_cached(raw, cache)
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problem(None, None, f"cannot read file: {exc}")
-            return None, self.problems
-        except yaml.YAMLError as exc:
-            self.problem(*yaml_error(text, exc))
+            text, data = read_yaml(self.path, cache)
+        except Unreadable as exc:
+            self.problem(*exc.where)
             return None, self.problems
         self.lines = LineFinder(text)
         if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
