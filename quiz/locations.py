@@ -71,6 +71,11 @@ def questions_dir() -> Path:
     return REPO_ROOT / "data" / "questions"
 
 
+def sources_path() -> Path:
+    """The table of sources questions cite by id."""
+    return REPO_ROOT / "data" / "sources.yaml"
+
+
 def interviews_dir() -> Path:
     """The shipped mock-interview scripts."""
     return REPO_ROOT / "data" / "interviews"

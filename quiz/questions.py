@@ -40,7 +40,7 @@ class _Question(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, t
     id: QuestionId
     difficulty: Annotated[int, Meta(ge=1, le=3)]
     tags: list[NonEmpty] = []
-    source: NonEmpty
+    source: NonEmpty | list[NonEmpty]  # ids in data/sources.yaml (see quiz.sources)
     prompt: Text
     explanation: Text
     topic: str = ""  # filled in by the loader from the file's topic
