@@ -92,10 +92,21 @@ async def test_flag_and_end_early(data_home: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         flagged = app.screen.session.current().question.id
-        await pilot.press("ctrl+f", "escape")
+        await pilot.press("ctrl+f", "escape")  # asked why, then cancelled: nothing flagged
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
+        await pilot.press("ctrl+f", *"choice 3 reads oddly", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+f", "enter")  # the reason is optional
+        await pilot.pause()
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-    assert [f.question_id for f in Store(data_home / "progress.sqlite3").flags()] == [flagged]
+    flags = Store(data_home / "progress.sqlite3").flags()
+    assert [(f.question_id, f.note) for f in flags] == [
+        (flagged, "choice 3 reads oddly"),
+        (flagged, ""),
+    ]
 
 
 async def test_bad_bank_file_warns_and_app_starts(tmp_path: Path) -> None:

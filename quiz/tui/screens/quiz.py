@@ -145,8 +145,19 @@ class QuizScreen(Localized, Screen):
             await self.action_next()
 
     def action_flag(self) -> None:
-        self.session.flag("flagged in the app")
-        self.notify(_("Flagged; see `rnnprep bank flagged`."))
+        """Ask why (optional), then keep the flag; esc leaves the question unflagged."""
+        from quiz.tui.screens.flag import FlagScreen
+
+        posed = self.session.current()
+        if posed is None:
+            return
+
+        def keep(note: str | None) -> None:
+            if note is not None:
+                self.session.flag(note)
+                self.notify(_("Flagged; see `rnnprep bank flagged`."))
+
+        self.app.push_screen(FlagScreen(posed.prompt(self.session.lang)), keep)
 
     def action_finish(self) -> None:
         from quiz.tui.screens.summary import SummaryScreen
