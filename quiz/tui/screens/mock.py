@@ -20,7 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exercises.errors import GraderError, UsageError
@@ -38,6 +38,7 @@ from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven
 from quiz.tui.screens.quiz import HOW
 from quiz.tui.widgets.answers import answer_widget
+from quiz.tui.widgets.fitted_table import Column, FittedTable
 from quiz.tui.widgets.grading import GradingPanel
 
 LOW_TIME_S = 5 * 60  # the clock turns red with this little left
@@ -80,6 +81,7 @@ class MockScreen(Localized, Screen):
 
     SUB_TITLE = N_("Mock interview")
     CSS_PATH = STYLES / "mock.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding(
             "l",
@@ -118,8 +120,16 @@ class MockScreen(Localized, Screen):
             )
             yield OptionList(id="mock-scripts")
             yield Static(_("Past interviews"), classes="muted")
-            table = DataTable(id="mock-past", cursor_type="row", zebra_stripes=True)
-            table.add_columns(_("Date"), _("Script"), _("Level"), _("Score"), _("Report"))
+            table = FittedTable(id="mock-past", cursor_type="row", zebra_stripes=True)
+            table.set_columns(
+                [
+                    Column("date", _("Date")),
+                    Column("script", _("Script"), shrink=12),
+                    Column("level", _("Level"), priority=2),
+                    Column("score", _("Score")),
+                    Column("report", _("Report"), priority=1),
+                ]
+            )
             yield table
         yield Footer()
 
@@ -171,7 +181,9 @@ class MockScreen(Localized, Screen):
         listing = self.query_one("#mock-scripts", OptionList)
         listing.clear_options()
         for script in shown:
-            topics = ", ".join(bank.topics[t].title.get(lang) for t in script.topics)
+            topics = ", ".join(
+                bank.topics[t].title.get(lang) if t in bank.topics else t for t in script.topics
+            )
             mark = _("  ★ suggested") if script is suggested else ""
             label = Text.assemble(
                 (script.title.get(lang), "bold"),
@@ -192,17 +204,19 @@ class MockScreen(Localized, Screen):
 
     def refresh_past(self) -> None:
         titles = {s.id: s.title.get(self.app.lang) for s in self.scripts}
-        table = self.query_one("#mock-past", DataTable)
-        table.clear()
-        for past in reversed(self.app.store.interviews()):
-            score = _("unfinished") if past.score is None else f"{past.score:.0%}"
-            table.add_row(
-                f"{past.started_at.astimezone():%Y-%m-%d %H:%M}",
-                titles.get(past.script, past.script),
-                level_name(past.level),
-                score,
-                past.report_path or "",
+        self.query_one("#mock-past", FittedTable).set_rows(
+            (
+                str(past.id),
+                {
+                    "date": f"{past.started_at.astimezone():%Y-%m-%d %H:%M}",
+                    "script": titles.get(past.script, past.script),
+                    "level": level_name(past.level),
+                    "score": _("unfinished") if past.score is None else f"{past.score:.0%}",
+                    "report": past.report_path or "",
+                },
             )
+            for past in reversed(self.app.store.interviews())
+        )
 
     def action_toggle_level(self) -> None:
         self.level = LEVELS[(LEVELS.index(self.level) + 1) % len(LEVELS)]
@@ -296,6 +310,7 @@ class InterviewScreen(Localized, Screen):
 
     SUB_TITLE = N_("Mock interview")
     CSS_PATH = STYLES / "mock.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding("p", "pause", N_("Pause"), id="mock.pause", tooltip=N_("Stop the clock")),
         Binding("e", "end", N_("End"), id="mock.end", tooltip=N_("End early (asks first)")),
@@ -392,8 +407,10 @@ class InterviewScreen(Localized, Screen):
         verdict = self.query_one(Verdict)
         verdict.show(record)
         verdict.display = True
-        verdict.focus()
-        verdict.scroll_visible()
+        verdict.focus(scroll_visible=False)
+        # once laid out (it was hidden until now), scroll the stage so the verdict shows whole
+        stage = self.query_one("#mock-stage", VerticalScroll)
+        self.call_after_refresh(stage.scroll_to_widget, verdict, animate=False)
 
     def action_grade(self) -> None:
         record = self.run.current
@@ -409,7 +426,14 @@ class InterviewScreen(Localized, Screen):
         name = record.step.exercise or ""
         grader = self.app.grader
         self.query_one(GradingPanel).show_grading(name, cold=not grader.warm)
+        self._bring_results_into_view()
         self.grade(name, grader)
+
+    def _bring_results_into_view(self) -> None:
+        """Scroll the stage so the grading panel starts at its top, once laid out."""
+        stage = self.query_one("#mock-stage", VerticalScroll)
+        panel = self.query_one(GradingPanel)
+        self.call_after_refresh(stage.scroll_to_widget, panel, animate=False, top=True)
 
     @work(thread=True, group="mock-prewarm")
     def prewarm(self, grader: WarmGrader) -> None:
@@ -434,6 +458,7 @@ class InterviewScreen(Localized, Screen):
             return  # the interview moved on while the grader ran
         self.run.submit(message.result)
         self.query_one(GradingPanel).show_result(message.result)
+        self._bring_results_into_view()
 
     @on(GradingFailed)
     def _grading_failed(self, message: GradingFailed) -> None:
@@ -497,15 +522,15 @@ class PauseScreen(Localized, ModalScreen[bool]):
 
     CSS_PATH = STYLES / "mock.tcss"
     BINDINGS = [
-        Binding(
-            "y,e",
+        Binding(  # the footer shows the first key: the same keys the box names first
+            "e,y",
             "dismiss(True)",
             N_("End now"),
             id="mock.confirm-end",
             tooltip=N_("See the report"),
         ),
         Binding(
-            "escape,p,n,r",
+            "p,escape,n,r",
             "dismiss(False)",
             N_("Resume"),
             id="mock.resume",
@@ -521,7 +546,7 @@ class PauseScreen(Localized, ModalScreen[bool]):
         if self.ending:
             text = _(
                 "[b]End the interview now?[/b]\n\nThe clock is stopped.\n\n"
-                "y / e: end and see the report · n / escape: carry on"
+                "e / y: end and see the report · p / n / escape: carry on"
             )
         else:
             text = _(
