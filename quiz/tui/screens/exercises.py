@@ -39,6 +39,7 @@ from quiz.store import now_utc
 from quiz.tui.app import STYLES
 from quiz.tui.grader import WarmGrader
 from quiz.tui.localized import Localized
+from quiz.tui.widgets.fitted_table import Column, FittedTable
 from quiz.tui.widgets.grading import GradingPanel
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
@@ -183,6 +184,7 @@ class SolutionScreen(Localized, ModalScreen[None]):
 
 class ExercisesScreen(Localized, Screen):
     CSS_PATH = STYLES / "exercises.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding("g", "grade", N_("Grade"), id="exercises.grade", tooltip=N_("Grade your file")),
         Binding(
@@ -247,25 +249,29 @@ class ExercisesScreen(Localized, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="exercises"):
-            yield DataTable(id="list", cursor_type="row", zebra_stripes=True)
+            table = FittedTable(id="list", cursor_type="row", zebra_stripes=True)
+            # the exercise and its status stay in sight whatever the width
+            table.set_columns(
+                [
+                    Column("title", _("Exercise"), shrink=10),
+                    Column("status", _("Status")),
+                    Column("attempts", _("Attempts"), priority=3),
+                    Column("last", _("Last attempt"), priority=1),
+                    Column("level", _("Level"), priority=2),
+                    Column("topic", _("Topic"), priority=4),
+                ]
+            )
+            yield table
             yield Static(_("Reading the exercises…"), id="status", classes="muted")
-            yield Static(id="hints", classes="panel")
-            yield GradingPanel(id="results", classes="panel")
-            with VerticalScroll(id="task"):
+            # one scroll for what is below the list, so no part of it is cut short: the hints,
+            # the result (scrolled to the top after a grading), then the task
+            with VerticalScroll(id="detail"):
+                yield Static(id="hints", classes="panel")
+                yield GradingPanel(id="results", classes="panel")
                 yield TaskMarkdown(id="readme")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#list", DataTable)
-        for label, key in (
-            (_("Exercise"), "title"),
-            (_("Status"), "status"),
-            (_("Attempts"), "attempts"),
-            (_("Last attempt"), "last"),
-            (_("Level"), "level"),
-            (_("Topic"), "topic"),
-        ):
-            table.add_column(label, key=key)
         self.query_one("#results").border_title = _("Result")
         self.query_one("#hints").display = False
         self.prewarm(self.app.grader)
@@ -354,7 +360,7 @@ class ExercisesScreen(Localized, Screen):
         self._show_detail()
         readme = catalogue.load(self.current).readme.read_text(encoding="utf-8")
         await self.query_one(TaskMarkdown).update(readme)
-        self.query_one("#task").scroll_home(animate=False)
+        self.query_one("#detail").scroll_home(animate=False)
 
     # -- grading -------------------------------------------------------------------------------
 
@@ -372,12 +378,14 @@ class ExercisesScreen(Localized, Screen):
         grader = self.app.grader
         if name == self.current:
             self.query_one(GradingPanel).show_grading(name, cold=not grader.warm)
+            self._bring_into_view("#results")
         self.run_grading(name, grader)
 
     def _grading_done(self, name: str, problem: Text | None = None) -> None:
         self.grading = None
         if name == self.current:
             self._show_detail(problem)
+            self._bring_into_view("#results")
         if self.pending:
             self.start_grading(self.pending.pop())
 
@@ -385,25 +393,37 @@ class ExercisesScreen(Localized, Screen):
 
     def _show_list(self, infos: list[api.ExerciseInfo]) -> None:
         """Fill the list on first load, then update its cells in place (the cursor stays)."""
-        table = self.query_one("#list", DataTable)
+        table = self.query_one("#list", FittedTable)
         now = now_utc()
+        rows = []
         for info in infos:
             label, style = STATUS_STYLE[info.status]
-            cells = {
-                "status": Text(_(label), style=style),
-                "attempts": str(info.attempts),
-                "last": ago(info.last_attempt, now) if info.last_attempt else "—",
-            }
-            if info.name in self.infos:
-                for column, value in cells.items():
-                    table.update_cell(info.name, column, value)
-            else:
-                topic = self.app.bank.topics.get(info.topic)
-                title = topic.title.get(self.app.lang) if topic else info.topic
-                table.add_row(
-                    info.title, *cells.values(), STARS[info.difficulty], title, key=info.name
+            topic = self.app.bank.topics.get(info.topic)
+            rows.append(
+                (
+                    info.name,
+                    {
+                        "title": info.title,
+                        "status": Text(_(label), style=style),
+                        "attempts": str(info.attempts),
+                        "last": ago(info.last_attempt, now) if info.last_attempt else "—",
+                        "level": STARS[info.difficulty],
+                        "topic": topic.title.get(self.app.lang) if topic else info.topic,
+                    },
                 )
-            self.infos[info.name] = info
+            )
+        if self.infos:
+            for name, cells in rows:
+                table.update_row(name, cells)
+        else:
+            table.set_rows(rows)
+        self.infos.update((info.name, info) for info in infos)
+
+    def _bring_into_view(self, selector: str) -> None:
+        """Scroll what is below the list so `selector` starts at its top (after the layout)."""
+        detail = self.query_one("#detail", VerticalScroll)
+        widget = self.query_one(selector)
+        self.call_after_refresh(detail.scroll_to_widget, widget, animate=False, top=True)
 
     def _select(self, name: str) -> None:
         table = self.query_one("#list", DataTable)
@@ -515,6 +535,7 @@ class ExercisesScreen(Localized, Screen):
             return
         api.next_hint(self.current)
         self._show_hints(self.current)
+        self._bring_into_view("#hints")
 
     def action_solution(self) -> None:
         name = self.current

@@ -5,19 +5,35 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from quiz.l10n import N_, _
+from quiz.l10n import N_, _, ngettext
 from quiz.progress import topic_progress
 from quiz.tui.app import QUIZ_MODES, STYLES
 from quiz.tui.localized import Localized
 from quiz.tui.messages import OpenScreen, StartQuiz
+from quiz.tui.widgets.fitted_table import Column, FittedTable
+
+CSS_FILE = STYLES / "home.tcss"
+# the buttons, in order: (id, label); a label's [key] is shown as written, not read as markup
+ACTIONS = (
+    ("quiz", N_("Quiz [q]")),
+    ("review", N_("Review [r]")),
+    ("practice", N_("Practice [p]")),
+    ("exercises", N_("Exercises [e]")),
+    ("mock", N_("Mock interview [m]")),
+    ("stats", N_("Stats [s]")),
+)
 
 
 class HomeScreen(Localized, Screen):
-    CSS_PATH = STYLES / "home.tcss"
+    CSS_PATH = CSS_FILE
+    # narrow: the buttons take two rows of three; short: one-line buttons, less padding
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding(
             "q", "start('quiz')", N_("Quiz"), id="home.quiz", tooltip=N_("Due first, then new")
@@ -58,16 +74,25 @@ class HomeScreen(Localized, Screen):
         yield Header()
         with Vertical(id="home"):
             yield Static(_("Loading questions…"), id="due")
-            table = DataTable(id="topics", cursor_type="row", zebra_stripes=True)
-            table.add_columns(_("Topic"), _("Questions"), _("Seen"), _("Due"), _("Accuracy"))
+            table = FittedTable(id="topics", cursor_type="row", zebra_stripes=True)
+            # what is due stays in sight whatever the width; the totals go first
+            table.set_columns(
+                [
+                    Column("topic", _("Topic"), shrink=12),
+                    Column("total", _("Questions"), priority=3),
+                    Column("seen", _("Seen"), priority=2),
+                    Column("due", _("Due")),
+                    Column("accuracy", _("Accuracy"), priority=1),
+                ]
+            )
             yield table
-            with Horizontal(id="actions"):
-                yield Button(_("Quiz [q]"), id="quiz", variant="primary")
-                yield Button(_("Review [r]"), id="review")
-                yield Button(_("Practice [p]"), id="practice")
-                yield Button(_("Exercises [e]"), id="exercises")
-                yield Button(_("Mock interview [m]"), id="mock")
-                yield Button(_("Stats [s]"), id="stats")
+            with Grid(id="actions"):
+                for name, label in ACTIONS:
+                    yield Button(
+                        Content(_(label)),
+                        id=name,
+                        variant="primary" if name == "quiz" else "default",
+                    )
         yield Footer()
 
     def language_changed(self) -> None:
@@ -81,6 +106,13 @@ class HomeScreen(Localized, Screen):
         self.refresh_bindings()  # the new footer fills in on the next bindings signal
 
     def on_mount(self) -> None:
+        # Textual reads a screen's CSS_PATH when the screen is pushed; the app's first screen
+        # is installed without that, so read it here.
+        sheet = self.app.stylesheet
+        if not sheet.has_source(str(CSS_FILE), ""):
+            sheet.read(CSS_FILE)
+            sheet.reparse()
+            sheet.update(self.app)
         if self.app.bank is not None:  # the bank won the race with compose
             self.refresh_progress()
 
@@ -91,17 +123,26 @@ class HomeScreen(Localized, Screen):
     def refresh_progress(self) -> None:
         """Re-read the store: counts change after every sitting."""
         rows = topic_progress(self.app.bank, self.app.store, self.app.lang)
-        table = self.query_one("#topics", DataTable)
-        table.clear()
-        for row in rows:
-            accuracy = "—" if row.accuracy is None else f"{row.accuracy:.0%}"
-            table.add_row(row.title, row.total, row.seen, row.due, accuracy, key=row.topic)
-        due = sum(r.due for r in rows)
+        self.query_one("#topics", FittedTable).set_rows(
+            (
+                row.topic,
+                {
+                    "topic": row.title,
+                    "total": row.total,
+                    "seen": row.seen,
+                    "due": row.due,
+                    "accuracy": "—" if row.accuracy is None else f"{row.accuracy:.0%}",
+                },
+            )
+            for row in rows
+        )
         total = sum(r.total for r in rows)
         self.query_one("#due", Static).update(
-            _("[b]{due}[/b] due now · {seen} of {total} questions seen").format(
-                due=due, seen=sum(r.seen for r in rows), total=total
-            )
+            ngettext(
+                "[b]{due}[/b] due now · {seen} of {total} question seen",
+                "[b]{due}[/b] due now · {seen} of {total} questions seen",
+                total,
+            ).format(due=sum(r.due for r in rows), seen=sum(r.seen for r in rows), total=total)
         )
 
     def action_start(self, mode: str) -> None:

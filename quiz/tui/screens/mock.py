@@ -125,9 +125,9 @@ class MockScreen(Localized, Screen):
                 [
                     Column("date", _("Date")),
                     Column("script", _("Script"), shrink=12),
-                    Column("level", _("Level"), priority=2),
+                    Column("level", _("Level"), priority=1),
                     Column("score", _("Score")),
-                    Column("report", _("Report"), priority=1),
+                    Column("report", _("Report"), priority=2),
                 ]
             )
             yield table

@@ -7,6 +7,7 @@ meanwhile. `r` reads the store again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,14 +19,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
-from quiz.l10n import N_, _
+from quiz.l10n import N_, _, ngettext
 from quiz.stats import BUTTONS, DailyReviews, ForecastDay, Stats, compute_stats
 from quiz.tui.app import STYLES
 from quiz.tui.localized import Localized
+from quiz.tui.widgets.fitted_table import Column, FittedTable
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 MONTHS = (
@@ -49,6 +51,13 @@ EMPTY_TEXT = N_(
     "[b]No reviews yet.[/b] Take a quiz (q on the home screen) and your mastery, history and"
     " forecast show up here."
 )
+# The two per-topic figures measure different things and may disagree (a question missed an
+# hour ago is both 0% answered right and, just reviewed, very likely recalled now).
+MASTERY_NOTE = N_(
+    "Predicted recall: the scheduler's estimate of the chance you would remember this topic's"
+    " seen questions today. Answered right: the share of all your answers on it that were right."
+)
+BAR_MIN, BAR_MAX = 4, 30  # the forecast's and the answer buttons' bars, in cells
 
 
 def pad(text: str, width: int) -> str:
@@ -128,28 +137,69 @@ def text_bar(value: float, peak: float, width: int) -> str:
     return "█" * max(1, round(width * value / peak))
 
 
+def bar_width(room: int, taken: int) -> int:
+    """The bars' length when `taken` of `room` cells go to the labels and numbers."""
+    return max(BAR_MIN, min(BAR_MAX, room - taken))
+
+
 def forecast_text(forecast: list[ForecastDay], width: int = 20) -> Text:
+    """One line a day: its name, a bar of `width` cells at most, how many are due."""
     peak = max((f.due for f in forecast), default=0)
+    labels = [
+        _("Today") if i == 0 else f"{_(WEEKDAYS[f.day.weekday()])} {f.day:%d}"
+        for i, f in enumerate(forecast)
+    ]
+    gutter = max((cell_len(label) for label in labels), default=0) + 1
     out = Text()
-    for i, f in enumerate(forecast):
-        label = _("Today") if i == 0 else f"{_(WEEKDAYS[f.day.weekday()])} {f.day:%d}"
-        out.append(pad(label, 7), style="bold" if i == 0 else "")
+    for i, (f, label) in enumerate(zip(forecast, labels, strict=True)):
+        out.append(pad(label, gutter), style="bold" if i == 0 else "")
         out.append(f"{text_bar(f.due, peak, width):<{width}} ", style="#4a90d9")
         out.append(f"{f.due:>3}\n" if f.due else "  ·\n", style="" if f.due else "dim")
     out.append(_("day 0 includes everything overdue"), style="dim")
     return out
 
 
+def forecast_for(forecast: list[ForecastDay]) -> Callable[[int], Text]:
+    """The forecast drawn to fit `room` cells across."""
+    return lambda room: forecast_text(forecast, bar_width(room, 12))
+
+
 def buttons_text(buttons: dict[str, int], width: int = 16) -> Text:
     total = sum(buttons.values())
     peak = max(buttons.values(), default=0)
+    names = {name: _(BUTTON_NAMES.get(name, name.title())) for name in BUTTONS}
+    gutter = max(6, *(cell_len(label) + 1 for label in names.values()))
     out = Text()
     for name in BUTTONS:
         n = buttons.get(name, 0)
         share = f"{n / total:>4.0%}" if total else "   —"
-        label = pad(_(BUTTON_NAMES.get(name, name.title())), 6)
-        out.append(f"{label}{text_bar(n, peak, width):<{width}} {n:>4} {share}\n")
+        bar = text_bar(n, peak, width)
+        out.append(f"{pad(names[name], gutter)}{bar:<{width}} {n:>4} {share}\n")
     return out
+
+
+def buttons_for(buttons: dict[str, int]) -> Callable[[int], Text]:
+    """The answer buttons drawn to fit `room` cells across."""
+    return lambda room: buttons_text(buttons, bar_width(room, 17))
+
+
+class Fitted(Static):
+    """A panel drawn for its width, and drawn again whenever that changes."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.draw: Callable[[int], Text] | None = None
+
+    def show(self, draw: Callable[[int], Text]) -> None:
+        self.draw = draw
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self.draw is not None:
+            self.update(self.draw(self.size.width or 30))
 
 
 def recall_cell(value: float | None) -> str:
@@ -161,6 +211,7 @@ def recall_cell(value: float | None) -> str:
 
 class StatsScreen(Localized, Screen):
     CSS_PATH = STYLES / "stats.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (78, "-wide")]  # narrow: panels one under another
     BINDINGS = [
         Binding(
             "escape,q", "back", N_("Back"), id="stats.back", tooltip=N_("Back to the home screen")
@@ -178,15 +229,28 @@ class StatsScreen(Localized, Screen):
         yield Header()
         with VerticalScroll(id="stats"):
             yield Static(_("Reading your progress…"), id="summary")
-            yield DataTable(id="mastery", cursor_type="row", zebra_stripes=True)
+            table = FittedTable(id="mastery", cursor_type="row", zebra_stripes=True)
+            # what is due stays in sight whatever the width; the totals go first
+            table.set_columns(
+                [
+                    Column("topic", _("Topic"), shrink=12),
+                    Column("questions", _("Questions"), priority=4),
+                    Column("seen", _("Seen"), priority=3),
+                    Column("recall", _("Predicted recall"), priority=2),
+                    Column("right", _("Answered right"), priority=1),
+                    Column("due", _("Due")),
+                ]
+            )
+            yield table
+            yield Static(_(MASTERY_NOTE), id="mastery-note", classes="muted")
             with Horizontal(classes="row"):
                 yield Static(id="heatmap", classes="panel")
-                yield Static(id="forecast", classes="panel")
+                yield Fitted(id="forecast", classes="panel")
             with Horizontal(classes="row charts"):
                 yield PlotextPlot(id="accuracy", classes="chart")
                 yield PlotextPlot(id="scores", classes="chart")
             with Horizontal(classes="row"):
-                yield Static(id="buttons", classes="panel")
+                yield Fitted(id="buttons", classes="panel")
                 yield Static(id="exercises", classes="panel")
         yield Footer()
 
@@ -231,8 +295,8 @@ class StatsScreen(Localized, Screen):
         self._show_summary(s)
         self._show_mastery(s)
         self.query_one("#heatmap", Static).update(heatmap(s.reviews_per_day))
-        self.query_one("#forecast", Static).update(forecast_text(s.due_forecast))
-        self.query_one("#buttons", Static).update(buttons_text(s.buttons))
+        self.query_one("#forecast", Fitted).show(forecast_for(s.due_forecast))
+        self.query_one("#buttons", Fitted).show(buttons_for(s.buttons))
         self._show_exercises(s)
         self._plot_accuracy(s)
         self._plot_scores(s)
@@ -241,39 +305,41 @@ class StatsScreen(Localized, Screen):
         if not s.reviews:
             text = _(EMPTY_TEXT)
         else:
-            days = len(s.reviews_per_day.counts)
-            text = _(
-                "[b]{reviews}[/b] answers, [b]{accuracy}[/b] right · {seen} of"
-                " {questions} questions seen · {due} due today ·"
-                " active on {days} of the last {span} days"
-            ).format(
-                reviews=s.reviews,
-                accuracy=f"{s.accuracy:.0%}",
-                seen=s.seen,
-                questions=s.questions,
-                due=s.due_forecast[0].due,
-                days=days,
-                span=len(s.reviews_per_day.days()),
+            span = len(s.reviews_per_day.days())
+            parts = (
+                ngettext(
+                    "[b]{n}[/b] answer, [b]{share}[/b] right",
+                    "[b]{n}[/b] answers, [b]{share}[/b] right",
+                    s.reviews,
+                ).format(n=s.reviews, share=f"{s.accuracy:.0%}"),
+                ngettext(
+                    "{seen} of {n} question seen", "{seen} of {n} questions seen", s.questions
+                ).format(seen=s.seen, n=s.questions),
+                _("{due} due today").format(due=s.due_forecast[0].due),
+                ngettext(
+                    "active on {days} of the last {n} day",
+                    "active on {days} of the last {n} days",
+                    span,
+                ).format(days=len(s.reviews_per_day.counts), n=span),
             )
+            text = " · ".join(parts)
         self.query_one("#summary", Static).update(text)
 
     def _show_mastery(self, s: Stats) -> None:
-        table = self.query_one("#mastery", DataTable)
-        table.clear(columns=True)
-        table.add_columns(
-            _("Topic"), _("Questions"), _("Seen"), _("Recall now"), _("Accuracy"), _("Due")
-        )
-        for t in s.topics:
-            accuracy = "—" if t.accuracy is None else f"{t.accuracy:.0%}"
-            table.add_row(
-                t.title,
-                t.questions,
-                t.seen,
-                recall_cell(t.retrievability),
-                accuracy,
-                t.due,
-                key=t.topic,
+        self.query_one("#mastery", FittedTable).set_rows(
+            (
+                t.topic,
+                {
+                    "topic": t.title,
+                    "questions": t.questions,
+                    "seen": t.seen,
+                    "recall": recall_cell(t.retrievability),
+                    "right": "—" if t.accuracy is None else f"{t.accuracy:.0%}",
+                    "due": t.due,
+                },
             )
+            for t in s.topics
+        )
 
     def _show_exercises(self, s: Stats) -> None:
         e = s.exercises

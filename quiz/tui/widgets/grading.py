@@ -28,13 +28,21 @@ def verdict_text(result: GradeResult, queued: str | None = None) -> Text:
             style="bold red",
         )
     out.append(
-        _("   seed {seed} · {device}").format(seed=result.seed, device=result.device) + "\n\n",
+        _("   seed {seed} · {device}").format(seed=result.seed, device=result.device) + "\n",
         style="dim",
     )
+    # checks passed with nothing to say share a line (it wraps), so the failure and the
+    # diagnosis below it fit on a small terminal
+    quiet: list[str] = []
     for check in result.checks:
+        if check.passed and not check.message:
+            quiet.append(check.name)
+            continue
+        _quiet_line(out, quiet)
         out.append("✓ " if check.passed else "✗ ", style="green" if check.passed else "red")
         out.append(check.name, style="" if check.passed else "bold")
         out.append(f": {check.message}\n" if check.message else "\n")
+    _quiet_line(out, quiet)
     ran = {check.name for check in result.checks}
     skipped = [name for name in CHECKS if name not in ran]
     if skipped:
@@ -68,6 +76,17 @@ def verdict_text(result: GradeResult, queued: str | None = None) -> Text:
             "\n" + _("Same inputs again: {command}").format(command=result.replay), style="dim"
         )
     return out
+
+
+def _quiet_line(out: Text, names: list[str]) -> None:
+    """The passed checks in `names` on one line, each with its tick; empties `names`."""
+    for i, name in enumerate(names):
+        out.append("  " if i else "")
+        out.append("✓ ", style="green")
+        out.append(name)
+    if names:
+        out.append("\n")
+    names.clear()
 
 
 class GradingPanel(VerticalScroll):
