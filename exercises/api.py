@@ -23,6 +23,7 @@ from exercises.errors import UsageError
 from exercises.results import GradeResult
 from exercises.runner import DEFAULT_TIMEOUT, Job, Worker
 from exercises.workspace import Hint, hints_shown, learner_file, next_hint, reset
+from quiz.l10n import _
 from quiz.locations import db_path
 from quiz.store import Store
 
@@ -132,15 +133,19 @@ class Grader:
         which.
         """
         if device not in DEVICES:
-            raise UsageError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
+            raise UsageError(
+                _("device must be one of {devices}, not {device}").format(
+                    devices=", ".join(DEVICES), device=repr(device)
+                )
+            )
         if timeout <= 0:
-            raise UsageError("the time limit must be positive")
+            raise UsageError(_("the time limit must be positive"))
         if seed is not None and not 0 <= seed < 2**32:
-            raise UsageError("the seed must be a whole number from 0 to 2**32 - 1")
+            raise UsageError(_("the seed must be a whole number from 0 to 2**32 - 1"))
         catalogue.check_name(name)
         path = Path(file).expanduser() if file is not None else learner_file(name)
         if not path.is_file():
-            raise UsageError(f"There is no file {path}.")
+            raise UsageError(_("There is no file {path}.").format(path=path))
         seed = new_seed() if seed is None else seed
         exercise = catalogue.load(name)
         digest = _digest(path)

@@ -18,6 +18,7 @@ import yaml
 from msgspec import Meta, Struct
 
 from exercises.errors import GraderError, UsageError
+from quiz.l10n import _
 from quiz.locations import exercises_dir
 
 SPEC_FILE = "exercise.yaml"
@@ -98,9 +99,11 @@ def check_name(name: str) -> None:
     """Raise UsageError, with the closest names, unless `name` is an exercise."""
     if name not in names():
         close = suggestions(name)
-        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        hint = _(" Did you mean {names}?").format(names=_(" or ").join(close)) if close else ""
         raise UsageError(
-            f"There is no exercise called {name!r}.{hint} Known: {', '.join(names())}."
+            _("There is no exercise called {name}.{hint} Known: {names}.").format(
+                name=repr(name), hint=hint, names=", ".join(names())
+            )
         )
 
 

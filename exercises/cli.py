@@ -8,6 +8,10 @@ GRADE_EPILOG say the same.
 
 Start-up is the child's `import torch`, so main() spawns the child first and imports the rest
 (msgspec, the store, ...) while torch loads; hence the imports inside functions below.
+
+Help, messages and the human report follow the interface language (quiz.l10n), chosen as rnnprep
+chooses it: --lang > $RNNPREP_LANG > the choice remembered in settings.json > English. What the
+grading process says (check and diagnosis messages) and the --json output stay English.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ import argparse
 import os
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exercises.errors import GraderError, UsageError
 from exercises.runner import DEFAULT_TIMEOUT, Worker
+from quiz.i18n import LANGS
+from quiz.l10n import ENV, N_, _, current_language, install_argparse, parse_lang, set_language
 
 if TYPE_CHECKING:
     from exercises.api import Grader
@@ -29,7 +36,7 @@ if TYPE_CHECKING:
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_GRADER = 0, 1, 2, 3
 EXERCISE_PROG = "rnnprep exercise"
 
-GRADE_EPILOG = """\
+GRADE_EPILOG = N_("""\
 examples:
   grade exercise lstm_cell                 grade your file (created from the starter if new)
   grade exercise lstm_cell --seed 4242     the same random inputs as an earlier run
@@ -42,53 +49,104 @@ examples:
   (output: terminal control sequences removed, cut to 8 KiB with a "…truncated" line)
 exit codes: 0 passed, 1 failed, 2 usage error, 3 the grader itself broke (not your code),
   130 interrupted by Ctrl-C (--watch ends with 0 when Ctrl-C stops it)
-"""
+""")
+# `rnnprep exercise list` shows an exercise's status in words (data: "not started", ...).
+STATUS_WORDS = {
+    "not started": N_("not started"),
+    "failing": N_("failing"),
+    "passing": N_("passing"),
+}
+LANG_HELP = N_(
+    "language of the help and the report: en, zh-Hant or zh-Hans (default: $RNNPREP_LANG, else"
+    " the language last chosen in rnnprep, else en)"
+)
+
+
+def _option_value(argv: list[str], name: str) -> str | None:
+    """`--name VALUE` or `--name=VALUE` anywhere in `argv` (the last one wins), read ahead of the
+    parser so that its own help and errors are in the chosen language."""
+    value = None
+    for i, token in enumerate(argv):
+        if token == "--":
+            break
+        if token == name and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif token.startswith(name + "="):
+            value = token.partition("=")[2]
+    return value
+
+
+def choose_language(argv: list[str]) -> None:
+    """Set the interface language: this command's --lang, else one already chosen by the caller
+    (`rnnprep --lang zh-Hant grade ...` chose by the same rule), else $RNNPREP_LANG, else the
+    choice rnnprep remembered, else English."""
+    lang = parse_lang(_option_value(argv, "--lang"))
+    if lang is None and current_language() == "en":
+        from quiz.l10n import remembered_language
+        from quiz.locations import data_dir
+
+        lang = parse_lang(os.environ.get(ENV)) or remembered_language(data_dir())
+    set_language(lang or current_language())
+    install_argparse()
+
+
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    """--lang, read before parsing (choose_language); here it is documented and checked."""
+    parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=_(LANG_HELP))
 
 
 def _grade_parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Grade your hand-written recurrent cells against PyTorch's own.",
-        epilog=GRADE_EPILOG,
+        description=_("Grade your hand-written recurrent cells against PyTorch's own."),
+        epilog=_(GRADE_EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    _add_lang(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     ex = commands.add_parser(
         "exercise",
-        help="grade an exercise",
-        description="Run your function and PyTorch's on the same random inputs and compare"
-        " shapes, dtypes, values (float64 and float32), gradients, and that inputs stay"
-        " unchanged. A wrong answer is matched against known mistakes and named.",
-        epilog=GRADE_EPILOG,
+        help=_("grade an exercise"),
+        description=_(
+            "Run your function and PyTorch's on the same random inputs and compare"
+            " shapes, dtypes, values (float64 and float32), gradients, and that inputs stay"
+            " unchanged. A wrong answer is matched against known mistakes and named."
+        ),
+        epilog=_(GRADE_EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ex.add_argument("name", nargs="?", help="exercise name, e.g. lstm_cell")
-    ex.add_argument("--all", action="store_true", help="grade every exercise (your files)")
+    ex.add_argument("name", nargs="?", help=_("exercise name, e.g. lstm_cell"))
+    ex.add_argument("--all", action="store_true", help=_("grade every exercise (your files)"))
     ex.add_argument(
-        "--file", type=Path, help="grade this file instead of your workspace copy of NAME"
+        "--file", type=Path, help=_("grade this file instead of your workspace copy of NAME")
     )
     ex.add_argument(
         "--device",
         choices=("cpu", "cuda", "auto"),
         default="cpu",
-        help="where learner and reference run; auto = cuda when available (default: cpu)",
+        help=_("where learner and reference run; auto = cuda when available (default: cpu)"),
     )
-    ex.add_argument("--seed", type=int, help="seed of the random inputs (default: a new one)")
-    ex.add_argument("--json", action="store_true", help="machine-readable output (see below)")
-    ex.add_argument("--watch", action="store_true", help="re-grade whenever the file is saved")
+    ex.add_argument("--seed", type=int, help=_("seed of the random inputs (default: a new one)"))
+    ex.add_argument("--json", action="store_true", help=_("machine-readable output (see below)"))
+    ex.add_argument("--watch", action="store_true", help=_("re-grade whenever the file is saved"))
     ex.add_argument(
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="S",
-        help=f"seconds your code may run per grading (default: {DEFAULT_TIMEOUT:g})",
+        help=_("seconds your code may run per grading (default: {seconds})").format(
+            seconds=f"{DEFAULT_TIMEOUT:g}"
+        ),
     )
     ex.add_argument(
         "--check-catalogue",
         action="store_true",
-        help="developer check: every exercise's starter, solution and mistake fixtures"
-        " get the verdict they should",
+        help=_(
+            "developer check: every exercise's starter, solution and mistake fixtures"
+            " get the verdict they should"
+        ),
     )
+    _add_lang(ex)
     return parser
 
 
@@ -102,6 +160,7 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.
 
 def main(argv: list[str] | None = None, prog: str = "grade") -> int:
     """The `grade` console script; `rnnprep grade ARGS` calls main(ARGS, prog="rnnprep grade")."""
+    choose_language(sys.argv[1:] if argv is None else argv)
     parser = _grade_parser(prog)
     args = _parse(parser, argv)
     if isinstance(args, int):
@@ -110,10 +169,10 @@ def main(argv: list[str] | None = None, prog: str = "grade") -> int:
     if args.check_catalogue:
         args.all = True
     if bool(args.name) == args.all:
-        return _complain(prog, "give an exercise NAME or --all (not both)", EXIT_USAGE)
+        return _complain(prog, _("give an exercise NAME or --all (not both)"), EXIT_USAGE)
     if args.all and (args.watch or args.file):
         return _complain(
-            prog, "--all grades your workspace files; no --file or --watch", EXIT_USAGE
+            prog, _("--all grades your workspace files; no --file or --watch"), EXIT_USAGE
         )
     worker = Worker()
     worker.start()  # torch loads in the child while this process does the rest
@@ -130,7 +189,7 @@ def main(argv: list[str] | None = None, prog: str = "grade") -> int:
     except GraderError as exc:
         return _complain(prog, str(exc), EXIT_GRADER)
     except KeyboardInterrupt:
-        return _complain(prog, "interrupted", 130)
+        return _complain(prog, _("interrupted"), 130)
     finally:
         worker.close()
 
@@ -158,7 +217,7 @@ def _learner_file(name: str, as_json: bool) -> Path:
     path, created = workspace.ensure_learner_file(name)
     if created:
         print(
-            f"Created your file from the starter: {path}",
+            _("Created your file from the starter: {path}").format(path=path),
             file=sys.stderr if as_json else sys.stdout,
         )
     return path
@@ -194,7 +253,7 @@ def _grade_all(args: argparse.Namespace, worker: Worker) -> int:
         if not args.json:
             print()
     if not args.json:
-        print(f"{passed}/{len(names)} exercises pass.")
+        print(_("{passed}/{total} exercises pass.").format(passed=passed, total=len(names)))
     return EXIT_PASSED if passed == len(names) else EXIT_FAILED
 
 
@@ -205,13 +264,14 @@ def _watch(args: argparse.Namespace, worker: Worker) -> int:
 
     path = (args.file or _learner_file(args.name, args.json)).resolve()
     if not path.is_file():
-        raise UsageError(f"There is no file {path}.")
+        raise UsageError(_("There is no file {path}.").format(path=path))
     grader = _grader(worker)
     seed = new_seed() if args.seed is None else args.seed
 
     def once() -> None:
         if not args.json:
-            print(f"--- {time.strftime('%H:%M:%S')} grading {path.name}", flush=True)
+            when = time.strftime("%H:%M:%S")
+            print(_("--- {time} grading {file}").format(time=when, file=path.name), flush=True)
         try:
             result = grader.grade(args.name, path, args.device, seed, args.timeout)
         except UsageError as exc:  # e.g. the file vanished mid-save; wait for the next one
@@ -220,22 +280,28 @@ def _watch(args: argparse.Namespace, worker: Worker) -> int:
         _show(result, args.json)
         if not result.recorded:
             print(
-                "(Not counted as an attempt: the file is as it was last graded, or is the"
-                " starter again.)",
+                _(
+                    "(Not counted as an attempt: the file is as it was last graded, or is the"
+                    " starter again.)"
+                ),
                 file=sys.stderr,
                 flush=True,
             )
 
-    def is_ours(_: watchfiles.Change, changed: str) -> bool:
+    def is_ours(_change: watchfiles.Change, changed: str) -> bool:
         return os.path.realpath(changed) == str(path)
 
     try:
         once()
-        print(f"Watching {path}: save to re-grade, Ctrl-C to stop.", file=sys.stderr, flush=True)
-        for _ in watchfiles.watch(path.parent, watch_filter=is_ours, raise_interrupt=True):
+        print(
+            _("Watching {path}: save to re-grade, Ctrl-C to stop.").format(path=path),
+            file=sys.stderr,
+            flush=True,
+        )
+        for _changes in watchfiles.watch(path.parent, watch_filter=is_ours, raise_interrupt=True):
             once()
     except KeyboardInterrupt:
-        print("Stopped watching.", file=sys.stderr)
+        print(_("Stopped watching."), file=sys.stderr)
     return EXIT_PASSED
 
 
@@ -266,23 +332,31 @@ def _check_catalogue(args: argparse.Namespace, worker: Worker) -> int:
 def _exercise_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=EXERCISE_PROG,
-        description="Your coding exercises: write RNN, LSTM and GRU cells by hand;"
-        " `grade exercise NAME` checks them against PyTorch.",
+        description=_(
+            "Your coding exercises: write RNN, LSTM and GRU cells by hand;"
+            " `grade exercise NAME` checks them against PyTorch."
+        ),
     )
+    _add_lang(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("list", help="every exercise: not started / failing / passing")
-    hint = commands.add_parser("hint", help="the next hint (gentle first, explicit last)")
+    listing = commands.add_parser("list", help=_("every exercise: not started / failing / passing"))
+    _add_lang(listing)
+    hint = commands.add_parser("hint", help=_("the next hint (gentle first, explicit last)"))
     hint.add_argument("name")
-    show = commands.add_parser("show", help="the task (README) and where your file is")
+    _add_lang(hint)
+    show = commands.add_parser("show", help=_("the task (README) and where your file is"))
     show.add_argument("name")
-    reset = commands.add_parser("reset", help="put the starter back in place of your file")
+    _add_lang(show)
+    reset = commands.add_parser("reset", help=_("put the starter back in place of your file"))
     reset.add_argument("name")
-    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _add_lang(reset)
+    reset.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     return parser
 
 
 def exercise_main(argv: list[str]) -> int:
     """`rnnprep exercise ARGS`: list, hint, show, reset."""
+    choose_language(argv)
     args = _parse(_exercise_parser(), argv)
     if isinstance(args, int):
         return args
@@ -298,7 +372,17 @@ def exercise_main(argv: list[str]) -> int:
 def _list(args: argparse.Namespace) -> int:
     from exercises.api import list_exercises
 
-    rows = [("exercise", "title", "level", "status", "tries", "last attempt", "last diagnosis")]
+    rows = [
+        (
+            _("exercise"),
+            _("title"),
+            _("level"),
+            _("status"),
+            _("tries"),
+            _("last attempt"),
+            _("last diagnosis"),
+        )
+    ]
     for info in list_exercises():
         when = (
             info.last_attempt.astimezone().strftime("%Y-%m-%d %H:%M") if info.last_attempt else "-"
@@ -309,26 +393,36 @@ def _list(args: argparse.Namespace) -> int:
                 info.name,
                 info.title,
                 level,
-                info.status,
+                _(STATUS_WORDS.get(info.status, info.status)),
                 str(info.attempts),
                 when,
                 info.last_diagnosis or "-",
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        cells = (cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
     return 0
+
+
+def _width(text: str) -> int:
+    """Terminal columns: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _hint(args: argparse.Namespace) -> int:
     from exercises.workspace import next_hint
 
     hint = next_hint(args.name)
-    print(f"Hint {hint.number}/{hint.total} for {args.name}:")
+    print(
+        _("Hint {number}/{total} for {name}:").format(
+            number=hint.number, total=hint.total, name=args.name
+        )
+    )
     print(hint.text)
     if hint.last:
-        print("(That is the last hint; the README has the full equations.)")
+        print(_("(That is the last hint; the README has the full equations.)"))
     return 0
 
 
@@ -339,8 +433,8 @@ def _show_task(args: argparse.Namespace) -> int:
     path = _learner_file(args.name, as_json=False)
     print(exercise.readme.read_text(encoding="utf-8").rstrip())
     print()
-    print(f"Your file: {path}")
-    print(f"Grade it:  grade exercise {args.name}")
+    print(_("Your file: {path}").format(path=path))
+    print(_("Grade it:  {command}").format(command=f"grade exercise {args.name}"))
     return 0
 
 
@@ -353,17 +447,23 @@ def _reset(args: argparse.Namespace) -> int:
         if not sys.stdin.isatty():
             return _complain(
                 EXERCISE_PROG,
-                f"not resetting {path} without confirmation; run it in a terminal to be asked,"
-                " or add --yes.",
+                _(
+                    "not resetting {path} without confirmation; run it in a terminal to be"
+                    " asked, or add --yes."
+                ).format(path=path),
                 EXIT_USAGE,
             )
         try:
-            answer = input(f"Replace {path} with the starter? Your code in it will be lost. [y/N] ")
+            answer = input(
+                _("Replace {path} with the starter? Your code in it will be lost. [y/N] ").format(
+                    path=path
+                )
+            )
         except EOFError:
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):
-            print("Kept your file.")
+            print(_("Kept your file."))
             return 0
     workspace.reset(args.name)
-    print(f"{path} now holds the starter again.")
+    print(_("{path} now holds the starter again.").format(path=path))
     return 0

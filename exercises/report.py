@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 from exercises.results import CHECKS, GradeResult
+from quiz.l10n import _
 
 WIDTH = 100
 
@@ -44,13 +45,18 @@ def _wrapped(text: str, indent: str) -> str:
 
 
 def human(result: GradeResult, *, color: bool = False) -> str:
-    """The report a learner reads after `grade exercise NAME`."""
-    out = [f"{result.exercise}: {result.file}  (device {result.device}, seed {result.seed})"]
+    """The report a learner reads after `grade exercise NAME`, in the interface language (what the
+    grading process said, the check and diagnosis messages, stays as it came)."""
+    out = [
+        _("{exercise}: {file}  (device {device}, seed {seed})").format(
+            exercise=result.exercise, file=result.file, device=result.device, seed=result.seed
+        )
+    ]
     ran = {c.name: c for c in result.checks}
     for name in CHECKS:
         check = ran.get(name)
         if check is None:
-            out.append(_paint(f"  · {name} (not run)", "2", color))
+            out.append(_paint("  · " + _("{check} (not run)").format(check=name), "2", color))
             continue
         mark = _paint("✓", "32", color) if check.passed else _paint("✗", "31", color)
         line = f"  {mark} {name}"
@@ -59,26 +65,39 @@ def human(result: GradeResult, *, color: bool = False) -> str:
         out.append(line)
     if result.diagnosis:
         said = {c.message for c in result.checks}  # no need to say it twice
-        text = "" if result.diagnosis.message in said else f": {result.diagnosis.message}"
+        d = result.diagnosis
+        line = (
+            _("Diagnosis ({id}).").format(id=d.id)
+            if d.message in said
+            else _("Diagnosis ({id}): {message}").format(id=d.id, message=d.message)
+        )
         out.append("")
-        out.append(_wrapped(f"Diagnosis ({result.diagnosis.id}){text or '.'}", ""))
+        out.append(_wrapped(line, ""))
     if result.worst:
         w = result.worst
         out.append("")
         out.append(
-            f"Largest error: {w.error:.3g} at {w.where} (yours {w.got:.6g}, PyTorch"
-            f" {w.expected:.6g}), case {w.case}."
+            _(
+                "Largest error: {error} at {where} (yours {got}, PyTorch {expected}), case {case}."
+            ).format(
+                error=f"{w.error:.3g}",
+                where=w.where,
+                got=f"{w.got:.6g}",
+                expected=f"{w.expected:.6g}",
+                case=w.case,
+            )
         )
     if result.output.strip():
         out.append("")
-        out.append("Your code printed (shown apart; it does not affect the verdict):")
+        out.append(_("Your code printed (shown apart; it does not affect the verdict):"))
         for line in result.output.rstrip("\n").splitlines():  # already cut to 8 KiB
             out.extend(f"  | {line[i : i + WIDTH]}" for i in range(0, max(len(line), 1), WIDTH))
     out.append("")
     if result.passed:
-        out.append(_paint(f"PASSED: {result.exercise} matches PyTorch.", "1;32", color))
+        passed = _("PASSED: {name} matches PyTorch.").format(name=result.exercise)
+        out.append(_paint(passed, "1;32", color))
     else:
-        out.append(_paint(f"FAILED: {result.exercise}.", "1;31", color))
+        out.append(_paint(_("FAILED: {name}.").format(name=result.exercise), "1;31", color))
     if result.replay:
-        out.append(f"Same inputs again: {result.replay}")
+        out.append(_("Same inputs again: {command}").format(command=result.replay))
     return "\n".join(out)
