@@ -81,7 +81,9 @@ def test_parse_cache_follows_edits(tmp_path: Path, data_home: Path) -> None:
 
 def test_values_json_cannot_carry_are_not_cached(tmp_path: Path, data_home: Path) -> None:
     text = (BROKEN_BANKS / "duplicate_id" / "a.yaml").read_text()
-    (tmp_path / "dated.yaml").write_text(text.replace("source: s", "source: 2024-01-01"))
+    (tmp_path / "dated.yaml").write_text(
+        text.replace("source: pytorch-source-rnn", "source: 2024-01-01")
+    )
     cold, warm = load_bank(tmp_path), load_bank(tmp_path)
     assert [p.message for p in cold.problems] == [p.message for p in warm.problems]
     assert "`source`" in cold.problems[0].message
