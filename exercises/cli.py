@@ -28,6 +28,7 @@ from exercises.errors import GraderError, UsageError
 from exercises.runner import DEFAULT_TIMEOUT, Worker
 from quiz.i18n import LANGS
 from quiz.l10n import ENV, N_, _, current_language, install_argparse, parse_lang, set_language
+from quiz.pipes import quiet_broken_pipe
 
 if TYPE_CHECKING:
     from exercises.api import Grader
@@ -158,6 +159,7 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
 
+@quiet_broken_pipe
 def main(argv: list[str] | None = None, prog: str = "grade") -> int:
     """The `grade` console script; `rnnprep grade ARGS` calls main(ARGS, prog="rnnprep grade")."""
     choose_language(sys.argv[1:] if argv is None else argv)
@@ -354,6 +356,7 @@ def _exercise_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@quiet_broken_pipe
 def exercise_main(argv: list[str]) -> int:
     """`rnnprep exercise ARGS`: list, hint, show, reset."""
     choose_language(argv)

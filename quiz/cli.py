@@ -27,6 +27,7 @@ from quiz.l10n import (
     set_language,
 )
 from quiz.locations import HOME_ENV, data_dir_problem
+from quiz.pipes import quiet_broken_pipe
 from quiz.store import StoreError
 
 DESCRIPTION = N_("""\
@@ -202,6 +203,7 @@ def interface_language(argv: list[str], remembered: bool = True) -> Lang:
     return choose_language(None, None, remembered_language(data))
 
 
+@quiet_broken_pipe
 def main(argv: Sequence[str] | None = None) -> int:
     args_list, rest = _split_pass_through(list(sys.argv[1:] if argv is None else argv))
     folder_problem = data_dir_problem(_option_value(args_list, "--data-dir"))
@@ -238,14 +240,17 @@ def _run(args: argparse.Namespace, rest: list[str], lang: Lang) -> int:
 
         print(json.dumps(stats_json(lang=lang), ensure_ascii=False, indent=2))
         return 0
+    # The grader's own parsers read the rest of the line; rnnprep's language goes with it
+    # unless the rest names one itself.
+    passed_on = rest if "--lang" in rest else ["--lang", lang, *rest]
     if args.command == "grade":
         from exercises.cli import main as grade_main
 
-        return grade_main(rest)
+        return grade_main(passed_on, prog="rnnprep grade")
     if args.command == "exercise":
         from exercises.cli import exercise_main
 
-        return exercise_main(rest)
+        return exercise_main(passed_on)
     return run_app(args)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from quiz.store import SCHEMA_VERSION, Store
+from tests.conftest import MINI_BANK
 from tests.unprivileged import REPO
 
 
@@ -115,3 +116,30 @@ def test_a_topic_in_other_case_is_accepted() -> None:
     result = rnnprep("quiz", "--topic", "LSTM")  # accepted, then refused only for want of a tty
     assert result.returncode == 2 and "unknown topic" not in result.stderr
     assert "terminal" in result.stderr
+
+
+def test_output_piped_into_head_ends_quietly() -> None:
+    """`rnnprep bank check | head -1`: the reader stops early; no BrokenPipeError trace. The
+    child prints the report many times over so the pipe surely fills after the reader left."""
+    check = f"['--lang', 'en', 'bank', 'check', '--dir', {str(MINI_BANK)!r}]"
+    loop = f"from quiz.cli import main\nfor _ in range(400):\n    main({check})"  # ~200 KB
+    proc = subprocess.Popen(
+        [sys.executable, "-c", loop],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+def test_rnnprep_passes_its_language_to_the_grader_commands() -> None:
+    env = {**os.environ, "RNNPREP_LANG": "zh-Hant"}
+    english = rnnprep("--lang", "en", "exercise", "list", env=env)
+    assert english.returncode == 0 and english.stdout.startswith("exercise ")
+    chinese = rnnprep("exercise", "list", env=env)
+    assert chinese.stdout.startswith("練習")
