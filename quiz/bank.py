@@ -266,7 +266,21 @@ def _load_file(path: Path, bank: Bank, cache: Path, claims: dict[str, list[Claim
             loc, message = describe_error(exc)
             problem(lines.find(("questions", index, *loc)), qid, message)
             continue
+        unknown = unknown_source(question)
+        if unknown:
+            problem(lines.find(("questions", index, "source")), qid, unknown)
+            continue
         claims.setdefault(question.id, []).append(Claim(question, path, lines, index))
+
+
+def unknown_source(question: Question) -> str | None:
+    """Why a question's `source` can't be shown to a learner: an id not in data/sources.yaml."""
+    from quiz.sources import unknown_ids
+
+    missing = unknown_ids(question.source)
+    if not missing:
+        return None
+    return f"unknown source id {', '.join(map(repr, missing))}: add it to data/sources.yaml"
 
 
 _ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*['\"]?([\w.-]+)")
@@ -298,6 +312,8 @@ def describe_error(exc: msgspec.ValidationError) -> tuple[tuple[Any, ...], str]:
     msg, path = match["msg"], match["path"] or ""
     loc = tuple(int(i) if i else key for key, i in _PATH_PART.findall(path))
     where = ".".join(str(p) for p in loc)
+    if loc[:1] == ("source",):
+        return loc, "`source` must name ids from data/sources.yaml, not a path or free text"
     if loc == ("type",) and msg.startswith("Invalid value"):
         tag = msg.removeprefix("Invalid value ")
         return loc, f"unknown type {tag} (known: {', '.join(QUESTION_TYPES)})"

@@ -18,6 +18,8 @@ from quiz.i18n import Lang, pick
 
 QuestionId = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 NonEmpty = Annotated[str, Meta(min_length=1)]
+# An id in data/sources.yaml (see quiz.sources): never a path or free text learners can't use.
+SourceId = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=60)]
 
 
 class Text(Struct, frozen=True, forbid_unknown_fields=True):
@@ -40,7 +42,7 @@ class _Question(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, t
     id: QuestionId
     difficulty: Annotated[int, Meta(ge=1, le=3)]
     tags: list[NonEmpty] = []
-    source: NonEmpty | list[NonEmpty]  # ids in data/sources.yaml (see quiz.sources)
+    source: SourceId | Annotated[list[SourceId], Meta(min_length=1)]  # data/sources.yaml ids
     prompt: Text
     explanation: Text
     topic: str = ""  # filled in by the loader from the file's topic

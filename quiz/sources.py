@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Annotated
 
 import msgspec
-from msgspec import Meta, Struct
+from msgspec import Struct
 
-from quiz.locations import sources_path
-
-SourceId = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=60)]
-NonEmpty = Annotated[str, Meta(min_length=1)]
+from quiz.locations import cache_dir, sources_path
+from quiz.questions import NonEmpty, SourceId
 
 
 class Source(Struct, frozen=True, forbid_unknown_fields=True):
@@ -42,15 +39,22 @@ class SourceTable(Struct, frozen=True, forbid_unknown_fields=True):
 
 @cache
 def load_sources(path: Path | None = None) -> dict[str, Source]:
-    """The table, validated; a broken table raises (it ships with the app and is tested)."""
-    import yaml
+    """The table, validated; a broken table raises (it ships with the app and is tested).
+    Parsed through the banks' JSON cache, since every start reads it."""
+    from quiz.bank import read_yaml
 
-    text = (path or sources_path()).read_text(encoding="utf-8")
-    return msgspec.convert(yaml.safe_load(text), SourceTable).sources
+    _text, data = read_yaml(path or sources_path(), cache_dir() / "sources")
+    return msgspec.convert(data, SourceTable).sources
 
 
 def source_ids(source: str | list[str]) -> list[str]:
     return [source] if isinstance(source, str) else list(source)
+
+
+def unknown_ids(source: str | list[str], table: dict[str, Source] | None = None) -> list[str]:
+    """The ids a question cites that the table doesn't have."""
+    table = load_sources() if table is None else table
+    return [i for i in source_ids(source) if i not in table]
 
 
 def cite(source: str | list[str], table: dict[str, Source] | None = None) -> str:

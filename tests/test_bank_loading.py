@@ -19,6 +19,8 @@ CASES = {
     "index_out_of_range": ("bank.yaml", 12, "t.out-of-range", "answer index 2 is out of range"),
     "no_right_answer": ("bank.yaml", 12, "t.nothing-right", "no right answer"),
     "unknown_generator": ("bank.yaml", 12, "t.no-such-generator", "unknown generator"),
+    "unknown_source": ("bank.yaml", 15, "t.uncited", "unknown source id 'someones-blog'"),
+    "source_is_a_path": ("bank.yaml", 15, "t.on-my-machine", "not a path or free text"),
 }
 
 

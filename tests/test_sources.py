@@ -135,7 +135,7 @@ def test_the_shipped_fixtures_cite_real_ids(table: dict[str, Source]) -> None:
     ]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             match = pattern.match(line)
-            if match is None:
+            if match is None or "broken" in path.parts:  # broken ones are wrong on purpose
                 continue
             value = match.group(1)
             ids = [v.strip() for v in value.strip("[]").split(",")]

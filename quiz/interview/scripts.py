@@ -56,6 +56,7 @@ from quiz.bank import (
     describe_error,
     load_bank,
     read_yaml,
+    unknown_source,
 )
 from quiz.locations import cache_dir, interviews_dir
 from quiz.questions import Free, NonEmpty, Question, QuestionId, Text
@@ -335,6 +336,10 @@ class _Loader:
         except msgspec.ValidationError as exc:
             loc, message = describe_error(exc)
             self.problem((*where, *loc), spec.id, message)
+            return None
+        unknown = unknown_source(question)
+        if unknown:
+            self.problem((*where, "source"), spec.id, unknown)
             return None
         return question, None, question.topic
 

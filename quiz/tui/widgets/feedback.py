@@ -10,6 +10,7 @@ from textual.widgets import Static
 from quiz.i18n import Lang
 from quiz.l10n import N_, _
 from quiz.session import Answered
+from quiz.sources import cite
 
 # The same three words as the summary and stats use (see quiz.engine.Outcome.verdict); each
 # has its own symbol so they stay apart without colour (NO_COLOR).
@@ -83,7 +84,7 @@ class Feedback(Static, can_focus=True):
         text.append("\n\n")
         text.append(q.explanation.get(lang))
         text.append("\n\n" + _("Source: "), style="dim")
-        text.append(q.source, style="dim")
+        text.append(cite(q.source), style="dim")
         if related:
             text.append("\n\n" + _("Practise it in code: "), style="bold")
             text.append(_("exercise {name} (press e)").format(name=related))
