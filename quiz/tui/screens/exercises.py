@@ -40,7 +40,8 @@ from quiz.tui.app import STYLES
 from quiz.tui.grader import WarmGrader
 from quiz.tui.localized import Localized
 from quiz.tui.widgets.fitted_table import Column, FittedTable
-from quiz.tui.widgets.grading import GradingPanel
+from quiz.tui.widgets.grading import GradingPanel, short_path
+from quiz.tui.widgets.pinned import PinnedScroll
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
 STATUS_STYLE = {
@@ -265,7 +266,7 @@ class ExercisesScreen(Localized, Screen):
             yield Static(_("Reading the exercises…"), id="status", classes="muted")
             # one scroll for what is below the list, so no part of it is cut short: the hints,
             # the result (scrolled to the top after a grading), then the task
-            with VerticalScroll(id="detail"):
+            with PinnedScroll(id="detail"):
                 yield Static(id="hints", classes="panel")
                 yield GradingPanel(id="results", classes="panel")
                 yield TaskMarkdown(id="readme")
@@ -360,7 +361,9 @@ class ExercisesScreen(Localized, Screen):
         self._show_detail()
         readme = catalogue.load(self.current).readme.read_text(encoding="utf-8")
         await self.query_one(TaskMarkdown).update(readme)
-        self.query_one("#detail").scroll_home(animate=False)
+        detail = self.query_one("#detail", PinnedScroll)
+        detail.unpin()
+        detail.scroll_home(animate=False)
 
     # -- grading -------------------------------------------------------------------------------
 
@@ -421,9 +424,7 @@ class ExercisesScreen(Localized, Screen):
 
     def _bring_into_view(self, selector: str) -> None:
         """Scroll what is below the list so `selector` starts at its top (after the layout)."""
-        detail = self.query_one("#detail", VerticalScroll)
-        widget = self.query_one(selector)
-        self.call_after_refresh(detail.scroll_to_widget, widget, animate=False, top=True)
+        self.query_one("#detail", PinnedScroll).pin(self.query_one(selector), top=True)
 
     def _select(self, name: str) -> None:
         table = self.query_one("#list", DataTable)
@@ -432,7 +433,8 @@ class ExercisesScreen(Localized, Screen):
     def _show_status(self) -> None:
         text = Text()
         if self.current is not None:
-            text.append(_("Your file: {path}").format(path=self.infos[self.current].file))
+            path = short_path(self.infos[self.current].file)
+            text.append(_("Your file: {path}").format(path=path))
         if self._watch_stop is not None:
             text.append(_("  · watching: saving a file grades it"), style="bold")
         self.query_one("#status", Static).update(text)

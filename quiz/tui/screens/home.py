@@ -31,8 +31,9 @@ ACTIONS = (
 
 class HomeScreen(Localized, Screen):
     CSS_PATH = CSS_FILE
-    # narrow: the buttons take two rows of three; short: one-line buttons, less padding
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    # narrow: the buttons take two rows of three (tiny: three rows of two, then one a row, as
+    # a button narrower than its label breaks the layout); short: one-line buttons, less padding
+    HORIZONTAL_BREAKPOINTS = [(0, "-single"), (30, "-tiny"), (48, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding(

@@ -39,7 +39,8 @@ from quiz.tui.messages import AnswerGiven
 from quiz.tui.screens.quiz import HOW
 from quiz.tui.widgets.answers import answer_widget
 from quiz.tui.widgets.fitted_table import Column, FittedTable
-from quiz.tui.widgets.grading import GradingPanel
+from quiz.tui.widgets.grading import GradingPanel, short_path
+from quiz.tui.widgets.pinned import PinnedScroll
 
 LOW_TIME_S = 5 * 60  # the clock turns red with this little left
 LEVEL_NAMES = {"junior": N_("junior"), "senior": N_("senior")}
@@ -181,7 +182,7 @@ class MockScreen(Localized, Screen):
         listing = self.query_one("#mock-scripts", OptionList)
         listing.clear_options()
         for script in shown:
-            topics = ", ".join(
+            topics = ("、" if lang.startswith("zh") else ", ").join(
                 bank.topics[t].title.get(lang) if t in bank.topics else t for t in script.topics
             )
             mark = _("  ★ suggested") if script is suggested else ""
@@ -296,7 +297,7 @@ class CodingPanel(VerticalScroll):
         yield Static(
             _(
                 "Your file: {path}\nEdit it in your editor, save, then press g to grade it here."
-            ).format(path=path),
+            ).format(path=short_path(path)),
             id="mock-file",
             markup=False,
         )
@@ -336,7 +337,7 @@ class InterviewScreen(Localized, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="mock-clock")
-        with VerticalScroll(id="mock-stage"):
+        with PinnedScroll(id="mock-stage"):
             yield Static(id="mock-interviewer", markup=False)
             yield Static(id="mock-prompt", markup=False)
             yield Static(id="mock-how", classes="muted")
@@ -370,6 +371,9 @@ class InterviewScreen(Localized, Screen):
         self.query_one("#mock-interviewer", Static).update(self.run.lead_in())
         verdict = self.query_one(Verdict)
         verdict.display = False
+        stage = self.query_one("#mock-stage", PinnedScroll)
+        stage.unpin()
+        stage.scroll_home(animate=False)  # a new step starts with the interviewer's line
         holder = self.query_one("#mock-answer", Vertical)
         holder.disabled = False
         await holder.remove_children()
@@ -408,9 +412,8 @@ class InterviewScreen(Localized, Screen):
         verdict.show(record)
         verdict.display = True
         verdict.focus(scroll_visible=False)
-        # once laid out (it was hidden until now), scroll the stage so the verdict shows whole
-        stage = self.query_one("#mock-stage", VerticalScroll)
-        self.call_after_refresh(stage.scroll_to_widget, verdict, animate=False)
+        # once laid out (it was hidden until now), the stage scrolls so the verdict shows whole
+        self.query_one("#mock-stage", PinnedScroll).pin(verdict)
 
     def action_grade(self) -> None:
         record = self.run.current
@@ -431,9 +434,7 @@ class InterviewScreen(Localized, Screen):
 
     def _bring_results_into_view(self) -> None:
         """Scroll the stage so the grading panel starts at its top, once laid out."""
-        stage = self.query_one("#mock-stage", VerticalScroll)
-        panel = self.query_one(GradingPanel)
-        self.call_after_refresh(stage.scroll_to_widget, panel, animate=False, top=True)
+        self.query_one("#mock-stage", PinnedScroll).pin(self.query_one(GradingPanel), top=True)
 
     @work(thread=True, group="mock-prewarm")
     def prewarm(self, grader: WarmGrader) -> None:

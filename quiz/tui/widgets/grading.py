@@ -8,6 +8,8 @@ in a box of its own, so a print is never mistaken for the grader's word.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -17,8 +19,22 @@ from exercises.results import CHECKS, GradeResult
 from quiz.l10n import _
 
 
-def verdict_text(result: GradeResult, queued: str | None = None) -> Text:
-    """The verdict as the panel shows it; `queued` is the line saying what was queued."""
+def short_path(path: Path | str) -> str:
+    """`path` with the home folder written `~`, so it takes one line on a small terminal."""
+    path = Path(path)
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except (ValueError, RuntimeError):  # not under home, or no home to speak of
+        return str(path)
+
+
+def verdict_text(result: GradeResult, queued: str | None = None, compact: bool = False) -> Text:
+    """The verdict as the panel shows it; `queued` is the line saying what was queued.
+
+    `compact` (a short terminal) leaves out the blank lines between the parts: their bold
+    headings still set them apart, and the diagnosis and the replay command stay in view.
+    """
+    gap = "" if compact else "\n"
     out = Text()
     if result.passed:
         out.append(_("✓ {name} matches PyTorch").format(name=result.exercise), style="bold green")
@@ -49,13 +65,13 @@ def verdict_text(result: GradeResult, queued: str | None = None) -> Text:
         out.append(_("· not run: {checks}").format(checks=", ".join(skipped)) + "\n", style="dim")
     said = " ".join(check.message for check in result.checks)  # what need not be said twice
     if result.diagnosis is not None:
-        out.append("\n" + _("What went wrong"), style="bold")
+        out.append(gap + _("What went wrong"), style="bold")
         out.append(f" ({result.diagnosis.id})\n", style="dim")
         if result.diagnosis.message not in said:
             out.append(result.diagnosis.message + "\n")
     worst = result.worst
     if worst is not None and worst.where not in said:
-        out.append("\n" + _("Largest error") + " ", style="bold")
+        out.append(gap + _("Largest error") + " ", style="bold")
         out.append(
             _("{error} at {where}: yours {got}, PyTorch {expected} (case {case})").format(
                 error=f"{worst.error:.3g}",
@@ -68,12 +84,12 @@ def verdict_text(result: GradeResult, queued: str | None = None) -> Text:
         )
     if queued:
         out.append(
-            "\n" + _("{queued}: press q to drill them now.").format(queued=queued) + "\n",
+            gap + _("{queued}: press q to drill them now.").format(queued=queued) + "\n",
             style="bold",
         )
     if result.replay:
         out.append(
-            "\n" + _("Same inputs again: {command}").format(command=result.replay), style="dim"
+            gap + _("Same inputs again: {command}").format(command=result.replay), style="dim"
         )
     return out
 
@@ -98,6 +114,10 @@ class GradingPanel(VerticalScroll):
         yield Static(id="verdict")
         yield Static(id="output", markup=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown: tuple[GradeResult, str | None] | None = None  # the verdict on show
+
     def on_mount(self) -> None:
         self.query_one("#output").border_title = _("Your code printed (not part of the verdict)")
         self.show_text(Text(""))
@@ -109,14 +129,24 @@ class GradingPanel(VerticalScroll):
         self._show(grading=True, output="")
 
     def show_result(self, result: GradeResult, queued: str | None = None) -> None:
-        self.query_one("#verdict", Static).update(verdict_text(result, queued))
+        self._shown = (result, queued)
+        self._draw_verdict()
         self._show(grading=False, output=result.output.rstrip())
         self.scroll_home(animate=False)
 
     def show_text(self, text: Text | str) -> None:
         """Anything else: the stored standing, a grader failure, a reset."""
+        self._shown = None
         self.query_one("#verdict", Static).update(text)
         self._show(grading=False, output="")
+
+    def on_resize(self) -> None:
+        self._draw_verdict()  # the terminal changed: compact or not
+
+    def _draw_verdict(self) -> None:
+        if self._shown is not None:
+            compact = self.screen.has_class("-short")  # the screen's VERTICAL_BREAKPOINTS
+            self.query_one("#verdict", Static).update(verdict_text(*self._shown, compact=compact))
 
     def _show(self, *, grading: bool, output: str) -> None:
         self.query_one("#progress").display = grading
