@@ -36,7 +36,7 @@ from quiz.tui.screens.mock import InterviewScreen, MockScreen, PauseScreen
 from quiz.tui.screens.quiz import QuizScreen
 from quiz.tui.screens.stats import StatsScreen
 from quiz.tui.screens.summary import SummaryScreen
-from quiz.tui.widgets.fitted_table import FittedTable
+from quiz.tui.widgets.fitted_table import Column, FittedTable, fit_columns
 from tests.conftest import FIXTURES, MINI_BANK
 from tests.test_stats import record
 from tests.tui_driver import answer
@@ -323,3 +323,47 @@ async def test_stats(lang: str, store: Store) -> None:
             text = str(panel.render()).splitlines()[:lines]
             assert len(text) == lines
             assert max(cell_len(line) for line in text) <= panel.content_size.width, selector
+
+
+async def test_stats_wording_one_answer(store: Store) -> None:
+    """One answer reads "1 answer"; the two per-topic figures are named for what they measure
+    and explained under the table."""
+    record(store, "gates.lstm-order", now_utc() - timedelta(hours=1), 1)
+    app = RnnPrepApp(bank_dir=MINI_BANK, store=store, start=StartRequest("stats"))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "1 answer, 0% right" in summary and "1 answers" not in summary
+        table = app.screen.query_one("#mastery", DataTable)
+        labels = [c.label.plain for c in table.columns.values()]
+        assert "Predicted recall" in labels and "Answered right" in labels
+        note = str(app.screen.query_one("#mastery-note", Static).render())
+        assert "Predicted recall:" in note and "Answered right:" in note
+
+
+# -- fitting columns -----------------------------------------------------------------------------
+
+
+def test_fit_columns_shortens_then_drops_by_priority() -> None:
+    columns = [
+        Column("title", "Title", shrink=8),
+        Column("a", "A", priority=2),
+        Column("b", "B", priority=1),
+        Column("due", "Due"),
+    ]
+    widths = {"title": 30, "a": 5, "b": 5, "due": 3}  # 43 cells, 51 with padding
+    assert fit_columns(columns, widths, room=60, padding=1) == (["title", "a", "b", "due"], None)
+    # the title shortens first ...
+    assert fit_columns(columns, widths, room=41, padding=1) == (
+        ["title", "a", "b", "due"],
+        ("title", 20),
+    )
+    # ... down to its minimum, then the highest priority number goes, then the next
+    assert fit_columns(columns, widths, room=30, padding=1)[1] == ("title", 9)
+    assert fit_columns(columns, widths, room=28, padding=1) == (
+        ["title", "b", "due"],
+        ("title", 14),
+    )
+    assert fit_columns(columns, widths, room=15, padding=1) == (["title", "due"], ("title", 8))
+    # what must stay stays, even if it does not fit
+    assert fit_columns(columns, widths, room=5, padding=1) == (["title", "due"], None)
