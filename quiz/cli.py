@@ -273,10 +273,12 @@ def run_app(args: argparse.Namespace) -> int:
             "{command} opens the full-screen app, but {streams} are not terminals.",
             len(not_a_terminal),
         ).format(command=command, streams=_(" and ").join(not_a_terminal))
-        if args.command == "stats":
-            message += " " + _("For scripts, use `rnnprep stats --json`.")
-        elif args.command != "mock":
-            message += " " + _("For scripts, use `rnnprep bank check --json` or `grade --json`.")
+        advice = {
+            "stats": _("For scripts, use `rnnprep stats --json`."),
+            "mock": "",
+        }.get(args.command, _("For scripts, use `rnnprep bank check --json` or `grade --json`."))
+        if advice:  # a space between sentences in English, none in Chinese
+            message = _("{problem} {advice}").format(problem=message, advice=advice)
         return _fail(message, code=2)
 
     from quiz.tui.app import RnnPrepApp, StartRequest

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from platformdirs import user_cache_path, user_data_path
 
+from quiz.l10n import _
+
 HOME_ENV = "RNNPREP_HOME"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,11 +34,15 @@ def data_dir_problem(flag: str | None = None) -> str | None:
         return None
     path = Path(raw).expanduser()
     if path.exists() and not path.is_dir():
-        return f"{path} is a file, not a folder: choose a folder for --data-dir / {HOME_ENV}"
+        return _("{path} is a file, not a folder: choose a folder for --data-dir / {env}").format(
+            path=path, env=HOME_ENV
+        )
     if not path.exists() and not path.parent.is_dir():
-        return f"{path.parent} does not exist (is the drive mounted?); cannot use {path}"
+        return _("{parent} does not exist (is the drive mounted?); cannot use {path}").format(
+            parent=path.parent, path=path
+        )
     if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
-        return f"{path} cannot be read: check its permissions"
+        return _("{path} cannot be read: check its permissions").format(path=path)
     return None
 
 

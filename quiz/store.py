@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from quiz.l10n import _
 from quiz.sanitize import clean_text
 
 SCHEMA_VERSION = 2
@@ -155,7 +156,9 @@ _LOCKED = ("database is locked", "database table is locked", "database is busy")
 
 def _locked(exc: sqlite3.Error, path: Path) -> StoreLocked:
     return StoreLocked(
-        f"{path} is in use by another program. Nothing was moved or lost; try again in a moment."
+        _(
+            "{path} is in use by another program. Nothing was moved or lost; try again in a moment."
+        ).format(path=path)
     )
 
 
@@ -186,10 +189,14 @@ class Store:
         except OSError as exc:
             if not self.path.parent.is_dir():
                 raise StoreUnavailable(
-                    f"cannot use {self.path.parent} as the data folder: {exc.strerror}"
+                    _("cannot use {folder} as the data folder: {reason}").format(
+                        folder=self.path.parent, reason=exc.strerror
+                    )
                 ) from exc
         if self.path.is_dir():
-            raise StoreUnavailable(f"{self.path} is a folder, not a progress file")
+            raise StoreUnavailable(
+                _("{path} is a folder, not a progress file").format(path=self.path)
+            )
         if not self._writable():
             self.read_only = True
             self._conn = self._open_read_only()
@@ -198,7 +205,9 @@ class Store:
             self._conn = self._open()
         except sqlite3.OperationalError as exc:
             if "readonly" not in str(exc) and "read-only" not in str(exc):
-                raise StoreUnavailable(f"cannot open {self.path}: {exc}") from exc
+                raise StoreUnavailable(
+                    _("cannot open {path}: {reason}").format(path=self.path, reason=exc)
+                ) from exc
             self.read_only = True
             self._conn = self._open_read_only()
         except sqlite3.DatabaseError:
@@ -258,11 +267,15 @@ class Store:
                     problem = exc
                 except sqlite3.DatabaseError as exc:
                     raise StoreUnavailable(
-                        f"{self.path} is damaged and its folder is read-only, so it can't be"
-                        " moved aside; copy it somewhere writable or use --data-dir"
+                        _(
+                            "{path} is damaged and its folder is read-only, so it can't be moved"
+                            " aside; copy it somewhere writable or use --data-dir"
+                        ).format(path=self.path)
                     ) from exc
             else:
-                raise StoreUnavailable(f"cannot read {self.path}: {problem}")
+                raise StoreUnavailable(
+                    _("cannot read {path}: {reason}").format(path=self.path, reason=problem)
+                )
         self._migrate(memory)
         return memory
 
@@ -270,8 +283,10 @@ class Store:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:  # a newer rnnprep's file: healthy, so never moved aside
             raise StoreUnavailable(
-                f"{self.path} was written by a newer rnnprep (schema {version}, this one knows"
-                f" {SCHEMA_VERSION}); update rnnprep to open it"
+                _(
+                    "{path} was written by a newer rnnprep (schema {version}, this one knows"
+                    " {known}); update rnnprep to open it"
+                ).format(path=self.path, version=version, known=SCHEMA_VERSION)
             )
         for step in range(version, SCHEMA_VERSION):
             conn.execute("BEGIN IMMEDIATE")
