@@ -14,8 +14,8 @@ from fsrs import Rating
 
 import quiz.store
 from quiz.bank import Bank
-from quiz.scheduler import Spacing
 from quiz.progress import topic_progress
+from quiz.scheduler import Spacing
 from quiz.stats import BUTTONS, FORECAST_DAYS, HEATMAP_WEEKS, compute_stats
 from quiz.store import Store
 
