@@ -7,30 +7,21 @@ import time
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from quiz.l10n import N_, _
 from quiz.locations import db_path
 from quiz.store import Store, StoreError, StoreLocked
-from quiz.tui.localized import Localized
+from quiz.tui.screens.dialog import DialogBox, DialogScreen
 
 RETRY_EVERY = 1.0  # seconds between attempts to open the file
 
 
-class StoreWaitScreen(Localized, ModalScreen[Store | None]):
+class StoreWaitScreen(DialogScreen[Store | None]):
     """Retries in a worker until the file opens (dismissed with the store) or the learner quits
     (dismissed with None)."""
 
-    DEFAULT_CSS = """
-    StoreWaitScreen { align: center middle; }
-    StoreWaitScreen > Vertical {
-        width: 70; max-width: 95%; height: auto; border: round $warning; padding: 1 2;
-        background: $surface;
-    }
-    """
     BINDINGS = [
         Binding("q", "give_up", N_("Quit"), id="wait.quit", tooltip=N_("Stop waiting and quit")),
         Binding("escape", "give_up", N_("Quit"), show=False, id="wait.esc", tooltip=N_("Quit")),
@@ -42,7 +33,7 @@ class StoreWaitScreen(Localized, ModalScreen[Store | None]):
         self.attempts = 0
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with DialogBox(classes="warning"):
             yield Static(_("Waiting for the progress file"), classes="title")
             yield Static(self.reason, id="wait-reason", markup=False)
             yield Static(id="wait-status", classes="muted")
