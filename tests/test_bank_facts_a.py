@@ -15,35 +15,12 @@ import pytest
 import torch
 from torch import nn
 
-from quiz.bank import load_bank
-from quiz.questions import Multi, Numeric, Order, Single, SpotError, TrueFalse
+from quiz.questions import Multi, Numeric, Order, SpotError
 from quiz.sources import load_sources
+from tests.bank_parts import BANK, PART_A, questions_of, right, truth, wrong_line
+from tests.bank_parts import question as q
 
-BANK = load_bank()
-TOPICS = (
-    "rnn_basics",
-    "lstm",
-    "gru",
-    "lstm_vs_gru",
-    "gradients",
-    "bptt",
-    "clipping",
-    "param_count",
-    "shapes",
-    "seq_tasks",
-)
-MINE = [q for q in BANK.questions.values() if q.topic in TOPICS]
-
-
-def q(qid: str):
-    assert qid in BANK.questions, f"{qid} is missing from the bank"
-    return BANK.questions[qid]
-
-
-def right(qid: str) -> str:
-    question = q(qid)
-    assert isinstance(question, Single)
-    return question.choices[question.answer].en
+MINE = questions_of(PART_A)
 
 
 def picked(qid: str) -> set[str]:
@@ -52,25 +29,13 @@ def picked(qid: str) -> set[str]:
     return {question.choices[i].en for i in question.answer}
 
 
-def wrong_line(qid: str) -> tuple[str, str]:
-    question = q(qid)
-    assert isinstance(question, SpotError)
-    return question.lines[question.answer].en, question.fix.en
-
-
-def truth(qid: str) -> bool:
-    question = q(qid)
-    assert isinstance(question, TrueFalse)
-    return question.answer
-
-
 # --- Quotas and shape of the part ------------------------------------------------------------
 
 
 def test_part_a_files_load_without_problems() -> None:
-    ours = [p for p in BANK.problems if p.file.stem in TOPICS]
+    ours = [p for p in BANK.problems if p.file.stem in PART_A]
     assert not ours, "\n".join(map(str, ours))
-    assert set(TOPICS) <= set(BANK.topics)
+    assert set(PART_A) <= set(BANK.topics)
 
 
 def test_part_a_quotas() -> None:
@@ -86,7 +51,7 @@ def test_part_a_quotas() -> None:
     assert 0.33 <= shares[1] <= 0.47 and 0.33 <= shares[2] <= 0.47 and 0.14 <= shares[3] <= 0.26
 
 
-@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("topic", PART_A)
 def test_each_topic_is_substantial_and_varied(topic: str) -> None:
     questions = [x for x in MINE if x.topic == topic]
     assert len(questions) >= 10

@@ -15,31 +15,8 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
-from quiz.bank import load_bank
-
-TOPICS = (
-    "bidirectional_stacked",
-    "attention_seq2seq",
-    "teacher_forcing",
-    "regularisation",
-    "initialisation",
-    "padding_packing",
-    "rnn_vs_transformer",
-    "applications",
-    "word2vec",
-)
-
-
-@pytest.fixture(scope="module")
-def bank():
-    loaded = load_bank()
-    mine = [p for p in loaded.problems if any(p.file.name == f"{t}.yaml" for t in TOPICS)]
-    assert not mine, "\n".join(str(p) for p in mine)
-    return loaded
-
-
-def q(bank, qid):
-    return bank.questions[qid]
+from tests.bank_parts import PART_B, questions_of
+from tests.bank_parts import question as q
 
 
 def right_choice(question) -> str:
@@ -65,15 +42,15 @@ def texts(question) -> list:
 # ---------------------------------------------------------------- quotas for this part
 
 
-def test_part_b_quotas(bank):
-    qs = [x for x in bank.questions.values() if x.topic in TOPICS]
+def test_part_b_quotas():
+    qs = questions_of(PART_B)
     types = Counter(x.type for x in qs)
     assert len(qs) >= 100
     assert types["spot_error"] >= 8
     assert types["numeric"] >= 6
     assert types["free"] >= 16
     assert types["order"] >= 7
-    for topic in TOPICS:
+    for topic in PART_B:
         in_topic = [x for x in qs if x.topic == topic]
         assert len(in_topic) >= 10, topic
         assert len({x.type for x in in_topic}) >= 4, topic
@@ -82,10 +59,8 @@ def test_part_b_quotas(bank):
         assert abs(levels[level] / len(qs) - share) <= 0.07, (level, levels)
 
 
-def test_every_text_has_both_languages_and_a_source(bank):
-    for question in bank.questions.values():
-        if question.topic not in TOPICS:
-            continue
+def test_every_text_has_both_languages_and_a_source():
+    for question in questions_of(PART_B):
         assert question.source, question.id
         for text in texts(question):
             assert text.en.strip() and text.zh.strip(), question.id
@@ -93,18 +68,18 @@ def test_every_text_has_both_languages_and_a_source(bank):
             assert 3 <= len(question.key_points) <= 5, question.id
 
 
-def test_numeric_answers_are_fixed(bank):
+def test_numeric_answers_are_fixed():
     # Part b adds no generators; every numeric carries its own answer.
-    for question in bank.questions.values():
-        if question.topic in TOPICS and question.type == "numeric":
+    for question in questions_of(PART_B):
+        if question.type == "numeric":
             assert question.generator is None and question.answer is not None, question.id
 
 
 # ---------------------------------------------------------------- bidirectional and stacked
 
 
-def test_seed_000_direction_slip(bank):
-    question = q(bank, "bidirectional_stacked.seed000-direction-slip")
+def test_seed_000_direction_slip():
+    question = q("bidirectional_stacked.seed000-direction-slip")
     assert question.source == "ithome-2023-lstm-gru"
     assert "from the output back to the input" in wrong_line(question)
     assert "forward in time" in question.fix.en and "backward in time" in question.fix.en
@@ -121,22 +96,22 @@ def _bilstm_outputs():
     return hidden, out, h_n
 
 
-def test_hn_last_is_backward_state_at_step_0(bank):
-    assert right_choice(q(bank, "bidirectional_stacked.hn-last-is-backward")) == "out[:, 0, H:]"
+def test_hn_last_is_backward_state_at_step_0():
+    assert right_choice(q("bidirectional_stacked.hn-last-is-backward")) == "out[:, 0, H:]"
     hidden, out, h_n = _bilstm_outputs()
     assert torch.allclose(h_n[-1], out[:, 0, hidden:])
     assert torch.allclose(h_n[-2], out[:, -1, :hidden])
     assert not torch.allclose(h_n[-1], out[:, -1, hidden:])
 
 
-def test_last_step_bug_fix_matches_torch(bank):
-    question = q(bank, "bidirectional_stacked.last-step-bug")
+def test_last_step_bug_fix_matches_torch():
+    question = q("bidirectional_stacked.last-step-bug")
     assert "out[:, -1, H:]" in wrong_line(question)
     assert "out[:, 0, H:]" in question.fix.en and "h_n[-1]" in question.fix.en
 
 
-def test_hn_layout_index_is_two_layer_plus_direction(bank):
-    question = q(bank, "bidirectional_stacked.hn-index-layout")
+def test_hn_layout_index_is_two_layer_plus_direction():
+    question = q("bidirectional_stacked.hn-index-layout")
     assert right_choice(question) == "h_n[3]"
     torch.manual_seed(0)
     gru = nn.GRU(10, 20, num_layers=3, bidirectional=True)
@@ -161,16 +136,16 @@ def test_hn_layout_index_is_two_layer_plus_direction(bank):
             assert not torch.allclose(h_n[index], finals[1][1], atol=1e-4), choice.en
 
 
-def test_bidirectional_not_allowed_for_streaming_and_generation(bank):
-    question = q(bank, "bidirectional_stacked.not-allowed")
+def test_bidirectional_not_allowed_for_streaming_and_generation():
+    question = q("bidirectional_stacked.not-allowed")
     chosen = [question.choices[i].en for i in question.answer]
     assert len(chosen) == 2
     assert any("Streaming" in c for c in chosen)
     assert any("language model" in c for c in chosen)
 
 
-def test_backward_direction_is_contaminated_without_packing(bank):
-    assert q(bank, "bidirectional_stacked.padding-backward").answer is False
+def test_backward_direction_is_contaminated_without_packing():
+    assert q("bidirectional_stacked.padding-backward").answer is False
     torch.manual_seed(0)
     hidden = 7
     lstm = nn.LSTM(5, hidden, bidirectional=True, batch_first=True)
@@ -185,8 +160,8 @@ def test_backward_direction_is_contaminated_without_packing(bank):
     assert torch.allclose(out[1, :3], alone[0], atol=1e-6)
 
 
-def test_stack_order_puts_dropout_between_layers(bank):
-    items = [i.en for i in q(bank, "bidirectional_stacked.stack-order").items]
+def test_stack_order_puts_dropout_between_layers():
+    items = [i.en for i in q("bidirectional_stacked.stack-order").items]
     dropout = next(n for n, text in enumerate(items) if text.startswith("Dropout"))
     layer1 = next(n for n, text in enumerate(items) if text.startswith("Layer 1"))
     assert dropout < layer1 < len(items) - 1
@@ -195,44 +170,44 @@ def test_stack_order_puts_dropout_between_layers(bank):
 # ---------------------------------------------------------------- attention, teacher forcing
 
 
-def test_attention_slip_is_sigmoid_and_fix_is_softmax(bank):
-    question = q(bank, "attention_seq2seq.sigmoid-slip")
+def test_attention_slip_is_sigmoid_and_fix_is_softmax():
+    question = q("attention_seq2seq.sigmoid-slip")
     assert "sigmoid" in wrong_line(question)
     assert "softmax" in question.fix.en
-    assert q(bank, "attention_seq2seq.weights-sum-to-one").answer is True
+    assert q("attention_seq2seq.weights-sum-to-one").answer is True
     scores = torch.randn(9, 12)
     assert torch.allclose(torch.softmax(scores, dim=-1).sum(-1), torch.ones(9))
     assert not torch.allclose(torch.sigmoid(scores).sum(-1), torch.ones(9))
 
 
-def test_luong_uses_current_state_bahdanau_previous(bank):
-    question = q(bank, "attention_seq2seq.bahdanau-vs-luong")
+def test_luong_uses_current_state_bahdanau_previous():
+    question = q("attention_seq2seq.bahdanau-vs-luong")
     chosen = " ".join(question.choices[i].en for i in question.answer)
     assert "s_{i-1}" in chosen and "current state h_t" in chosen
     assert "GRU" not in chosen and "unnormalised" not in chosen
 
 
-def test_teacher_forcing_feeds_ground_truth(bank):
-    assert "ground-truth" in right_choice(q(bank, "teacher_forcing.definition"))
-    slip = q(bank, "teacher_forcing.predictions-slip")
+def test_teacher_forcing_feeds_ground_truth():
+    assert "ground-truth" in right_choice(q("teacher_forcing.definition"))
+    slip = q("teacher_forcing.predictions-slip")
     assert "prediction" in wrong_line(slip)
     assert "ground-truth" in slip.fix.en
-    loop = q(bank, "teacher_forcing.inference-loop-bug")
+    loop = q("teacher_forcing.inference-loop-bug")
     assert "target" in wrong_line(loop)
     assert "argmax" in loop.fix.en
-    assert q(bank, "teacher_forcing.inference-input").answer is False
+    assert q("teacher_forcing.inference-input").answer is False
 
 
-def test_scheduled_sampling_decays_ground_truth_probability(bank):
-    assert "decays" in right_choice(q(bank, "teacher_forcing.scheduled-sampling"))
-    assert q(bank, "teacher_forcing.ss-consistency").answer is False
+def test_scheduled_sampling_decays_ground_truth_probability():
+    assert "decays" in right_choice(q("teacher_forcing.scheduled-sampling"))
+    assert q("teacher_forcing.ss-consistency").answer is False
 
 
 # ---------------------------------------------------------------- regularisation
 
 
-def test_dropout_with_one_layer_only_warns(bank):
-    assert "UserWarning" in right_choice(q(bank, "regularisation.dropout-one-layer"))
+def test_dropout_with_one_layer_only_warns():
+    assert "UserWarning" in right_choice(q("regularisation.dropout-one-layer"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         lstm = nn.LSTM(4, 8, num_layers=1, dropout=0.5)
@@ -245,8 +220,8 @@ def test_dropout_with_one_layer_only_warns(bank):
     assert torch.equal(eval_out, train_out)
 
 
-def test_torch_rnn_dropout_is_not_variational(bank):
-    assert q(bank, "regularisation.torch-dropout-mask").answer is False
+def test_torch_rnn_dropout_is_not_variational():
+    assert q("regularisation.torch-dropout-mask").answer is False
     torch.manual_seed(0)
     rnn = nn.RNN(4, 16, num_layers=2, dropout=0.5)
     with torch.no_grad():
@@ -262,23 +237,23 @@ def test_torch_rnn_dropout_is_not_variational(bank):
     assert not torch.allclose(out[0], out[1:])
 
 
-def test_variational_dropout_fix_reuses_one_mask(bank):
-    question = q(bank, "regularisation.recurrent-mask-slip")
+def test_variational_dropout_fix_reuses_one_mask():
+    question = q("regularisation.recurrent-mask-slip")
     assert "new mask" in wrong_line(question) and "Gal" in wrong_line(question)
     assert "one mask per sequence" in question.fix.en
-    assert "reused at every step" in right_choice(q(bank, "regularisation.variational-dropout"))
+    assert "reused at every step" in right_choice(q("regularisation.variational-dropout"))
 
 
-def test_layer_norm_normalises_one_sample_one_step(bank):
-    assert "one sample at one time step" in right_choice(q(bank, "regularisation.layernorm-axis"))
+def test_layer_norm_normalises_one_sample_one_step():
+    assert "one sample at one time step" in right_choice(q("regularisation.layernorm-axis"))
 
 
 # ---------------------------------------------------------------- initialisation
 
 
-def test_torch_default_init_and_forget_bias(bank):
-    assert "1/sqrt(H)" in right_choice(q(bank, "initialisation.torch-default"))
-    assert q(bank, "initialisation.torch-forget-bias-default").answer is False
+def test_torch_default_init_and_forget_bias():
+    assert "1/sqrt(H)" in right_choice(q("initialisation.torch-default"))
+    assert q("initialisation.torch-forget-bias-default").answer is False
     torch.manual_seed(0)
     hidden = 64
     lstm = nn.LSTM(10, hidden)
@@ -289,8 +264,8 @@ def test_torch_default_init_and_forget_bias(bank):
     assert not torch.allclose(forget, torch.ones(hidden))
 
 
-def test_forget_chunk_is_second_quarter(bank):
-    question = q(bank, "initialisation.forget-chunk-slip")
+def test_forget_chunk_is_second_quarter():
+    question = q("initialisation.forget-chunk-slip")
     assert "[0:H]" in wrong_line(question)
     assert "[H:2*H]" in question.fix.en
     hidden = 3
@@ -312,8 +287,8 @@ def test_forget_chunk_is_second_quarter(bank):
     assert torch.allclose(c1, torch.sigmoid(torch.tensor(1.0)).expand(1, hidden))
 
 
-def test_orthogonal_init_is_not_per_gate(bank):
-    assert q(bank, "initialisation.orthogonal-per-gate").answer is False
+def test_orthogonal_init_is_not_per_gate():
+    assert q("initialisation.orthogonal-per-gate").answer is False
     hidden = 16
     torch.manual_seed(0)
     w = torch.empty(4 * hidden, hidden)
@@ -323,8 +298,8 @@ def test_orthogonal_init_is_not_per_gate(bank):
     assert not torch.allclose(block.T @ block, torch.eye(hidden), atol=1e-2)
 
 
-def test_orthogonal_does_not_prevent_vanishing_in_tanh_rnn(bank):
-    assert q(bank, "initialisation.orthogonal-not-enough").answer is False
+def test_orthogonal_does_not_prevent_vanishing_in_tanh_rnn():
+    assert q("initialisation.orthogonal-not-enough").answer is False
     torch.manual_seed(0)
     hidden, steps = 32, 50
     w_hh = torch.empty(hidden, hidden)
@@ -338,8 +313,8 @@ def test_orthogonal_does_not_prevent_vanishing_in_tanh_rnn(bank):
     assert xs[0].grad.norm() < 1e-12 * xs[-1].grad.norm()
 
 
-def test_keras_defaults_choices(bank):
-    question = q(bank, "initialisation.keras-defaults")
+def test_keras_defaults_choices():
+    question = q("initialisation.keras-defaults")
     chosen = " ".join(question.choices[i].en for i in question.answer)
     assert "glorot_uniform" in chosen and "orthogonal" in chosen and "unit_forget_bias" in chosen
     assert "1/sqrt" not in chosen and "identity" not in chosen
@@ -348,8 +323,8 @@ def test_keras_defaults_choices(bank):
 # ---------------------------------------------------------------- padding and packing
 
 
-def test_hn_absorbs_pad_steps_without_packing(bank):
-    assert "6 pad vectors" in right_choice(q(bank, "padding_packing.hn-absorbs-pads"))
+def test_hn_absorbs_pad_steps_without_packing():
+    assert "6 pad vectors" in right_choice(q("padding_packing.hn-absorbs-pads"))
     torch.manual_seed(0)
     gru = nn.GRU(3, 5, batch_first=True)
     seq = torch.randn(4, 3)
@@ -363,8 +338,8 @@ def test_hn_absorbs_pad_steps_without_packing(bank):
     assert torch.allclose(h_packed[0, 1], h_alone[0, 0], atol=1e-6)
 
 
-def test_enforce_sorted_default_rejects_unsorted_lengths(bank):
-    assert "enforce_sorted=False" in right_choice(q(bank, "padding_packing.enforce-sorted"))
+def test_enforce_sorted_default_rejects_unsorted_lengths():
+    assert "enforce_sorted=False" in right_choice(q("padding_packing.enforce-sorted"))
     x = torch.randn(7, 3, 2)
     with pytest.raises(RuntimeError, match="enforce_sorted"):
         pack_padded_sequence(x, [3, 7, 5])
@@ -372,14 +347,14 @@ def test_enforce_sorted_default_rejects_unsorted_lengths(bank):
     assert packed.unsorted_indices is not None
 
 
-def test_zero_length_is_rejected(bank):
-    assert q(bank, "padding_packing.zero-length").answer is False
+def test_zero_length_is_rejected():
+    assert q("padding_packing.zero-length").answer is False
     with pytest.raises(RuntimeError):
         pack_padded_sequence(torch.randn(4, 2, 3), [4, 0], enforce_sorted=False)
 
 
-def test_loss_mask_needs_explicit_ignore_index(bank):
-    question = q(bank, "padding_packing.loss-mask")
+def test_loss_mask_needs_explicit_ignore_index():
+    question = q("padding_packing.loss-mask")
     assert "ignore_index=0" in right_choice(question)
     assert nn.CrossEntropyLoss().ignore_index == -100
     logits = torch.randn(4, 6)
@@ -388,9 +363,9 @@ def test_loss_mask_needs_explicit_ignore_index(bank):
     assert torch.allclose(masked, nn.CrossEntropyLoss()(logits[:2], targets[:2]))
 
 
-def test_unpacked_outputs_are_zero_and_last_column_is_not_the_state(bank):
-    assert q(bank, "padding_packing.unpacked-zeros").answer is True
-    slip = q(bank, "padding_packing.last-output-slip")
+def test_unpacked_outputs_are_zero_and_last_column_is_not_the_state():
+    assert q("padding_packing.unpacked-zeros").answer is True
+    slip = q("padding_packing.last-output-slip")
     assert "out[:, -1, :]" in wrong_line(slip)
     assert "h_n[-1]" in slip.fix.en
     torch.manual_seed(0)
@@ -407,8 +382,8 @@ def test_unpacked_outputs_are_zero_and_last_column_is_not_the_state(bank):
     assert not torch.allclose(out[:, -1], h_n[-1], atol=1e-4)
 
 
-def test_gather_last_without_packing(bank):
-    question = q(bank, "padding_packing.gather-last")
+def test_gather_last_without_packing():
+    question = q("padding_packing.gather-last")
     assert right_choice(question) == "out[torch.arange(out.size(0)), lengths - 1]"
     torch.manual_seed(0)
     gru = nn.GRU(3, 5, batch_first=True)
@@ -430,8 +405,8 @@ def test_gather_last_without_packing(bank):
     assert torch.allclose(expanded, last)
 
 
-def test_padding_idx_row_is_zero_and_frozen(bank):
-    question = q(bank, "padding_packing.padding-idx")
+def test_padding_idx_row_is_zero_and_frozen():
+    question = q("padding_packing.padding-idx")
     chosen = sorted(question.choices[i].en for i in question.answer)
     assert chosen == [
         "Row 0 is initialised to zeros",
@@ -447,8 +422,8 @@ def test_padding_idx_row_is_zero_and_frozen(bank):
 # ---------------------------------------------------------------- RNN vs Transformer
 
 
-def test_transformer_without_positions_is_permutation_equivariant(bank):
-    assert q(bank, "rnn_vs_transformer.positional-information").answer is True
+def test_transformer_without_positions_is_permutation_equivariant():
+    assert q("rnn_vs_transformer.positional-information").answer is True
     torch.manual_seed(0)
     layer = nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=0.0, batch_first=True)
     layer.eval()
@@ -459,40 +434,40 @@ def test_transformer_without_positions_is_permutation_equivariant(bank):
     assert not torch.allclose(rnn(x)[0][:, perm], rnn(x[:, perm])[0], atol=1e-4)
 
 
-def test_complexity_table_answers(bank):
-    assert right_choice(q(bank, "rnn_vs_transformer.sequential-ops")).startswith(
+def test_complexity_table_answers():
+    assert right_choice(q("rnn_vs_transformer.sequential-ops")).startswith(
         "Self-attention O(1); recurrent O(n)"
     )
-    assert right_choice(q(bank, "rnn_vs_transformer.path-length")).startswith(
+    assert right_choice(q("rnn_vs_transformer.path-length")).startswith(
         "Self-attention O(1); recurrent O(n)"
     )
-    assert right_choice(q(bank, "rnn_vs_transformer.per-layer-cost")) == (
+    assert right_choice(q("rnn_vs_transformer.per-layer-cost")) == (
         "Self-attention O(n^2 * d); recurrent O(n * d^2)"
     )
-    assert q(bank, "rnn_vs_transformer.generation-sequential").answer is False
+    assert q("rnn_vs_transformer.generation-sequential").answer is False
 
 
 # ---------------------------------------------------------------- applications and word2vec
 
 
-def test_patterns_slip_moves_speech_out_of_one_to_many(bank):
-    question = q(bank, "applications.patterns-slip")
+def test_patterns_slip_moves_speech_out_of_one_to_many():
+    question = q("applications.patterns-slip")
     assert "speech recognition" in wrong_line(question)
     assert "image captioning" in question.fix.en
     assert question.source == "blog-2021-lstm-illustrated"
     assert "cited blog post" in question.explanation.en
 
 
-def test_word2vec_directions_and_rare_words(bank):
-    assert right_choice(q(bank, "word2vec.cbow-vs-skipgram")).startswith(
+def test_word2vec_directions_and_rare_words():
+    assert right_choice(q("word2vec.cbow-vs-skipgram")).startswith(
         "CBOW predicts the centre word from its context"
     )
-    assert right_choice(q(bank, "word2vec.rare-words")) == "Skip-gram"
-    assert q(bank, "word2vec.static-vectors").answer is False
+    assert right_choice(q("word2vec.rare-words")) == "Skip-gram"
+    assert q("word2vec.static-vectors").answer is False
 
 
-def test_negative_sampling_fix_negates_noise_scores(bank):
-    question = q(bank, "word2vec.negative-sampling-slip")
+def test_negative_sampling_fix_negates_noise_scores():
+    question = q("word2vec.negative-sampling-slip")
     assert "sigmoid(v'_{w_i}" in wrong_line(question)
     assert "sigmoid(-v'_{w_i}" in question.fix.en
     # log sigmoid(-x) is the log-probability of label 0 under logistic regression.

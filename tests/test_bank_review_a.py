@@ -6,43 +6,27 @@
   with N(0,1) inputs and stops exploding when inputs saturate tanh (directions, several seeds).
 - clipping.training-step-order: every order its `may_swap` allows gives identical parameters, and
   every other runnable order does not.
-- The part's banks are balanced (answer positions, longest option, multi prefixes, spot_error
-  lines, true/false split) and quote no figure from "one measurement".
+
+Balance (answer positions, longest option, multi prefixes, spot_error lines, true/false split)
+is checked bank-wide in test_bank_fairness.py, and "no figure from one measurement" in
+test_bank_shipped.py.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from collections.abc import Callable
 
 import pytest
 import torch
 from torch import nn
 
-from quiz.bank import load_bank
-from quiz.questions import Multi, Order, Single, SpotError, TrueFalse
+from quiz.questions import Order, SpotError, TrueFalse
+from tests.bank_parts import PART_A, questions_of
+from tests.bank_parts import question as q
 
-BANK = load_bank()
-TOPICS = (
-    "rnn_basics",
-    "lstm",
-    "gru",
-    "lstm_vs_gru",
-    "gradients",
-    "bptt",
-    "clipping",
-    "param_count",
-    "shapes",
-    "seq_tasks",
-)
-MINE = [x for x in BANK.questions.values() if x.topic in TOPICS]
-
-
-def q(qid: str):
-    assert qid in BANK.questions, f"{qid} is missing from the bank"
-    return BANK.questions[qid]
+MINE = questions_of(PART_A)
 
 
 def _texts(question) -> list:
@@ -260,51 +244,3 @@ def test_every_allowed_training_step_order_gives_identical_parameters() -> None:
         same = all(torch.equal(a, b) for a, b in zip(result, reference, strict=True))
         assert not same, f"order {sequence} is not allowed but gives the same parameters"
     assert runnable >= 5
-
-
-# --- balance of the part's banks ---------------------------------------------------------------
-
-
-def _share(count: int, total: int) -> float:
-    return count / total if total else 0.0
-
-
-def test_single_answers_are_spread_and_not_the_longest() -> None:
-    singles = [x for x in MINE if isinstance(x, Single)]
-    positions = Counter(x.answer for x in singles)
-    assert max(positions.values()) <= 0.35 * len(singles), positions
-    assert all(positions[k] for k in range(4)), positions
-    for lang in ("en", "zh"):
-        longest = [
-            x.id
-            for x in singles
-            if len(getattr(x.choices[x.answer], lang))
-            >= max(len(getattr(c, lang)) for c in x.choices)
-        ]
-        assert len(longest) <= 0.30 * len(singles), (lang, longest)
-    for x in singles:
-        assert not any("all of the above" in c.en.lower() for c in x.choices), x.id
-
-
-def test_multi_answers_are_not_leading_prefixes() -> None:
-    multis = [x for x in MINE if isinstance(x, Multi)]
-    prefixes = [x.id for x in multis if sorted(x.answer) == list(range(len(x.answer)))]
-    assert len(prefixes) <= 0.30 * len(multis), prefixes
-    covered = {i for x in multis for i in x.answer}
-    assert covered == set(range(max(len(x.choices) for x in multis)))
-
-
-def test_spot_error_lines_and_true_false_split() -> None:
-    spots = [x for x in MINE if isinstance(x, SpotError)]
-    lines = Counter(x.answer for x in spots)
-    assert lines[0] >= 0.20 * len(spots), lines
-    assert max(lines.values()) <= 0.40 * len(spots), lines
-    flags = [x.answer for x in MINE if isinstance(x, TrueFalse)]
-    assert 0.40 <= _share(sum(flags), len(flags)) <= 0.60, Counter(flags)
-
-
-def test_no_figures_from_one_measurement() -> None:
-    pattern = re.compile(r"one measurement|max(imum)? (abs )?error|一次量測|一次測量|最大誤差")
-    for question in MINE:
-        for text in _texts(question):
-            assert not pattern.search(text.en + text.zh), f"{question.id}: {text.en}"

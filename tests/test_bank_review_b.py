@@ -3,56 +3,26 @@
 The items here were wrong or misleading before the review: the teacher-forcing/parallelism
 claim, the order question that rejected a valid order, what torch's `dropout=` argument drops,
 and the orthogonal-init explanation that quoted one measurement. Each test pins the bank's
-answer and re-derives it with torch, so the bank cannot drift back. The last tests keep these
-nine banks balanced (answer positions, lengths, true/false split) and their Chinese clean.
+answer and re-derives it with torch, so the bank cannot drift back. Balance, clean Chinese and
+"no figure from one measurement" are checked bank-wide (test_bank_fairness.py,
+test_chinese_text.py, test_bank_shipped.py).
 """
 
 from __future__ import annotations
 
-import re
 import warnings
-from collections import Counter
-from pathlib import Path
 
-import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from quiz.bank import load_bank
-
-TOPICS = (
-    "bidirectional_stacked",
-    "attention_seq2seq",
-    "teacher_forcing",
-    "regularisation",
-    "initialisation",
-    "padding_packing",
-    "rnn_vs_transformer",
-    "applications",
-    "word2vec",
-)
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank()
-
-
-@pytest.fixture(scope="module")
-def mine(bank):
-    return [x for x in bank.questions.values() if x.topic in TOPICS]
-
-
-def q(bank, qid):
-    return bank.questions[qid]
-
+from tests.bank_parts import question as q
 
 # ---------------------------------------------------------------- teacher forcing and parallelism
 
 
-def test_teacher_forcing_is_necessary_not_sufficient_for_parallel_training(bank):
-    question = q(bank, "teacher_forcing.enables-parallel")
+def test_teacher_forcing_is_necessary_not_sufficient_for_parallel_training():
+    question = q("teacher_forcing.enables-parallel")
     assert "RNN decoder" in question.prompt.en
     assert question.answer is False
     assert "necessary" in question.explanation.en
@@ -101,8 +71,8 @@ def test_causal_transformer_computes_every_position_at_once():
             assert torch.allclose(together[:, t], prefix[:, t], atol=1e-5)
 
 
-def test_training_step_order_lets_encoding_and_input_building_swap(bank):
-    question = q(bank, "teacher_forcing.training-step-order")
+def test_training_step_order_lets_encoding_and_input_building_swap():
+    question = q("teacher_forcing.training-step-order")
     items = [item.en for item in question.items]
     assert items[0].startswith("Encode the source")
     assert items[1].startswith("Build decoder inputs")
@@ -129,8 +99,8 @@ def _two_single_layers(lstm):
     return first, second
 
 
-def test_zaremba_item_says_dropout_acts_only_between_layers(bank):
-    question = q(bank, "regularisation.zaremba-nonrecurrent")
+def test_zaremba_item_says_dropout_acts_only_between_layers():
+    question = q("regularisation.zaremba-nonrecurrent")
     assert question.answer is True
     assert "num_layers=2" in question.prompt.en and "h_{t-1} -> h_t" in question.prompt.en
     explanation = question.explanation.en
@@ -198,8 +168,8 @@ def _gradient_ratio(gain: float, hidden: int, input_scale: float, seed: int = 0)
     return (norms[0] / norms[-1]).item()
 
 
-def test_orthogonal_item_teaches_the_mechanism(bank):
-    question = q(bank, "initialisation.orthogonal-not-enough")
+def test_orthogonal_item_teaches_the_mechanism():
+    question = q("initialisation.orthogonal-not-enough")
     assert question.answer is False
     explanation = question.explanation.en
     assert "diag(1 - h_t^2) W_hh" in explanation
@@ -220,58 +190,3 @@ def test_orthogonal_gain_three_explodes_with_unit_inputs_but_saturation_can_stop
     assert saturated < 1  # same weights, inputs ten times larger: tanh saturates
     for seed in range(1, 3):
         assert _gradient_ratio(3.0, 128, 1.0, seed) > 100
-
-
-def test_no_figure_from_a_single_measurement(mine):
-    pattern = re.compile(r"one measurement|single measurement|一次量測|一次測量")
-    for question in mine:
-        for text in (question.prompt, question.explanation):
-            assert not pattern.search(text.en) and not pattern.search(text.zh), question.id
-
-
-# ---------------------------------------------------------------- balance of these nine banks
-
-
-def test_single_answers_are_spread_and_not_the_longest(mine):
-    singles = [x for x in mine if x.type == "single"]
-    positions = Counter(x.answer for x in singles)
-    assert max(positions.values()) <= 0.35 * len(singles), positions
-    for lang in ("en", "zh"):
-        longest = [
-            x.id
-            for x in singles
-            if len(getattr(x.choices[x.answer], lang))
-            >= max(len(getattr(c, lang)) for c in x.choices)
-        ]
-        assert len(longest) <= 0.30 * len(singles), (lang, longest)
-
-
-def test_multi_answers_are_not_leading_prefixes(mine):
-    multis = [x for x in mine if x.type == "multi"]
-    prefixes = [x.id for x in multis if sorted(x.answer) == list(range(len(x.answer)))]
-    assert len(prefixes) <= 0.30 * len(multis), prefixes
-    right = set().union(*(set(x.answer) for x in multis))
-    assert right >= set(range(max(len(x.choices) for x in multis)))
-
-
-def test_spot_error_lines_include_the_first(mine):
-    spots = [x for x in mine if x.type == "spot_error"]
-    positions = Counter(x.answer for x in spots)
-    assert positions[0] >= 0.20 * len(spots), positions
-    assert max(positions.values()) <= 0.40 * len(spots), positions
-
-
-def test_true_false_split(mine):
-    flags = [x.answer for x in mine if x.type == "truefalse"]
-    assert 0.40 <= sum(flags) / len(flags) <= 0.60
-
-
-def test_chinese_text_is_clean():
-    zhtext = pytest.importorskip("quiz.zhtext")
-    root = Path(__file__).resolve().parent.parent / "data" / "questions"
-    for topic in TOPICS:
-        source = (root / f"{topic}.yaml").read_text(encoding="utf-8")
-        for item in zhtext.zh_strings(source):
-            value = item.value
-            assert not zhtext.punctuation_problems(value), (topic, value)
-            assert not zhtext.glossary_problems(value), (topic, value)

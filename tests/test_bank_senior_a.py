@@ -16,24 +16,12 @@ import pytest
 import torch
 from torch import nn
 
-from quiz.bank import load_bank
-from quiz.questions import Free, Multi, Order, Single, SpotError, TrueFalse
+from quiz.questions import Free, Multi, Order, Single
 from quiz.sources import load_sources, source_ids
+from tests.bank_parts import BANK, SENIOR_A, questions_of, right, truth, wrong_line
+from tests.bank_parts import question as q
 
-BANK = load_bank()
-TOPICS = ("expressiveness", "gradient_theory", "architectures_compared")
-MINE = [x for x in BANK.questions.values() if x.topic in TOPICS]
-
-
-def q(qid: str):
-    assert qid in BANK.questions, f"{qid} is missing from the bank"
-    return BANK.questions[qid]
-
-
-def right(qid: str) -> str:
-    question = q(qid)
-    assert isinstance(question, Single)
-    return question.choices[question.answer].en
+MINE = questions_of(SENIOR_A)
 
 
 def wrong_ones(qid: str) -> list[str]:
@@ -48,18 +36,6 @@ def picked(qid: str) -> set[int]:
     return set(question.answer)
 
 
-def wrong_line(qid: str) -> tuple[str, str]:
-    question = q(qid)
-    assert isinstance(question, SpotError)
-    return question.lines[question.answer].en, question.fix.en
-
-
-def truth(qid: str) -> bool:
-    question = q(qid)
-    assert isinstance(question, TrueFalse)
-    return question.answer
-
-
 def weights(text: str) -> dict[str, float]:
     """'w = 4, u = 8, b = -2' -> {'w': 4.0, 'u': 8.0, 'b': -2.0}."""
     return {k: float(v) for k, v in re.findall(r"\b(\w+) = (-?[\d.]+)", text)}
@@ -69,9 +45,9 @@ def weights(text: str) -> dict[str, float]:
 
 
 def test_part_a_quotas() -> None:
-    assert not [p for p in BANK.problems if p.file.stem in TOPICS]
+    assert not [p for p in BANK.problems if p.file.stem in SENIOR_A]
     assert len(MINE) >= 40
-    for topic in TOPICS:
+    for topic in SENIOR_A:
         assert sum(x.topic == topic for x in MINE) >= 12, topic
     level3 = [x for x in MINE if x.difficulty == 3]
     assert len(level3) / len(MINE) >= 0.6

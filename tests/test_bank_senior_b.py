@@ -16,23 +16,10 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from quiz.bank import load_bank
 from quiz.questions import Multi, Single, SpotError, TrueFalse
 from quiz.sources import load_sources, source_ids
-
-TOPICS = ("seq2seq_engineering", "language_modelling", "framework_apis")
-
-
-@pytest.fixture(scope="module")
-def bank():
-    loaded = load_bank()
-    mine = [p for p in loaded.problems if any(p.file.name == f"{t}.yaml" for t in TOPICS)]
-    assert not mine, "\n".join(str(p) for p in mine)
-    return loaded
-
-
-def q(bank, qid):
-    return bank.questions[qid]
+from tests.bank_parts import SENIOR_B, questions_of
+from tests.bank_parts import question as q
 
 
 def right_choice(question: Single) -> str:
@@ -43,17 +30,13 @@ def wrong_line(question: SpotError) -> str:
     return question.lines[question.answer].en
 
 
-# --- quotas and fairness of these three banks ------------------------------------------------
+# --- quotas of these three banks -----------------------------------------------------------------
 
 
-def _mine(bank) -> list:
-    return [x for x in bank.questions.values() if x.topic in TOPICS]
-
-
-def test_senior_quotas(bank):
-    mine = _mine(bank)
+def test_senior_quotas():
+    mine = questions_of(SENIOR_B)
     assert len(mine) >= 40
-    for topic in TOPICS:
+    for topic in SENIOR_B:
         assert sum(x.topic == topic for x in mine) >= 12, topic
     assert sum(x.difficulty == 3 for x in mine) >= 0.6 * len(mine)
     assert all(x.difficulty >= 2 for x in mine)
@@ -63,32 +46,11 @@ def test_senior_quotas(bank):
             assert sid in table and "seed" not in table[sid].cite().lower(), (x.id, sid)
 
 
-def test_senior_answer_fairness(bank):
-    mine = _mine(bank)
-    singles = [x for x in mine if isinstance(x, Single)]
-    for position in range(4):
-        assert sum(x.answer == position for x in singles) <= 0.35 * len(singles)
-    for lang in ("en", "zh"):
-        longest = 0
-        for x in singles:
-            sizes = [len(getattr(c, lang)) for c in x.choices]
-            longest += sizes[x.answer] >= max(sizes)
-        assert longest <= 0.3 * len(singles), lang
-    multis = [sorted(x.answer) for x in mine if isinstance(x, Multi)]
-    assert sum(a == list(range(len(a))) for a in multis) <= 0.3 * len(multis)
-    assert {i for a in multis for i in a} >= set(range(5))
-    spots = [x.answer for x in mine if isinstance(x, SpotError)]
-    assert spots.count(0) >= 0.2 * len(spots)
-    assert max(spots.count(i) for i in set(spots)) <= 0.4 * len(spots)
-    truths = [x.answer for x in mine if isinstance(x, TrueFalse)]
-    assert 0.4 <= sum(truths) / len(truths) <= 0.6
-
-
 # --- seq2seq engineering: bridges ---------------------------------------------------------------
 
 
-def test_bridge_wrong_widths_raise_and_learned_bridge_runs(bank):
-    question = q(bank, "seq2seq_engineering.bridge-hidden-size")
+def test_bridge_wrong_widths_raise_and_learned_bridge_runs():
+    question = q("seq2seq_engineering.bridge-hidden-size")
     assert "Linear(512, 256)" in right_choice(question)
     torch.manual_seed(0)
     batch = 3
@@ -107,8 +69,8 @@ def test_bridge_wrong_widths_raise_and_learned_bridge_runs(bank):
     assert h_n.shape == (2, batch, 256)
 
 
-def test_depth_mismatch_options(bank):
-    question = q(bank, "seq2seq_engineering.bridge-depth-mismatch")
+def test_depth_mismatch_options():
+    question = q("seq2seq_engineering.bridge-depth-mismatch")
     assert isinstance(question, Multi) and sorted(question.answer) == [1, 3, 4]
     torch.manual_seed(0)
     batch, hidden = 3, 256
@@ -132,8 +94,8 @@ def test_depth_mismatch_options(bank):
         assert h_dec.shape == (2, batch, hidden)
 
 
-def test_bidirectional_sum_passes_gradient_to_both_directions(bank):
-    question = q(bank, "seq2seq_engineering.bidir-sum-vs-concat")
+def test_bidirectional_sum_passes_gradient_to_both_directions():
+    question = q("seq2seq_engineering.bidir-sum-vs-concat")
     assert "131,328" in right_choice(question)
     assert 256 * 512 + 256 == 131_328
     torch.manual_seed(0)
@@ -145,8 +107,8 @@ def test_bidirectional_sum_passes_gradient_to_both_directions(bank):
     assert encoder.weight_ih_l0_reverse.grad.abs().sum() > 0
 
 
-def test_lstm_state_into_gru(bank):
-    question = q(bank, "seq2seq_engineering.lstm-encoder-gru-decoder")
+def test_lstm_state_into_gru():
+    question = q("seq2seq_engineering.lstm-encoder-gru-decoder")
     assert right_choice(question).startswith("h_n")
     torch.manual_seed(0)
     encoder, decoder = nn.LSTM(8, 64), nn.GRU(8, 64)
@@ -161,8 +123,8 @@ def test_lstm_state_into_gru(bank):
     assert out.abs().max() < 1
 
 
-def test_bridge_code_slip(bank):
-    question = q(bank, "seq2seq_engineering.bridge-code-slip")
+def test_bridge_code_slip():
+    question = q("seq2seq_engineering.bridge-code-slip")
     assert question.answer == 0 and "Linear(256, 512)" in wrong_line(question)
     assert "Linear(512, 512)" in question.fix.en
     torch.manual_seed(0)
@@ -208,8 +170,8 @@ def _beam(k: int, steps: int = 3) -> tuple[tuple[int, ...], float]:
     return beams[0]
 
 
-def test_wider_beam_can_lose_to_greedy(bank):
-    question = q(bank, "seq2seq_engineering.wider-beam-can-lose")
+def test_wider_beam_can_lose_to_greedy():
+    question = q("seq2seq_engineering.wider-beam-can-lose")
     assert isinstance(question, TrueFalse) and question.answer is False
     greedy_seq, greedy_score = _beam(1)
     beam_seq, beam_score = _beam(2)
@@ -234,8 +196,8 @@ def _batched_beam(log_probs: torch.Tensor, k: int, steps: int, fix: bool) -> tor
     return seqs
 
 
-def test_identical_beams_come_from_identical_starts(bank):
-    question = q(bank, "seq2seq_engineering.identical-beams-bug")
+def test_identical_beams_come_from_identical_starts():
+    question = q("seq2seq_engineering.identical-beams-bug")
     assert "-inf" in right_choice(question)
     gen = torch.Generator().manual_seed(0)
     table = torch.log_softmax(torch.randn(6, 20, generator=gen), dim=-1)
@@ -266,8 +228,8 @@ class _Decoder(nn.Module):
         return torch.stack(losses).sum(), fed
 
 
-def test_perfect_predictions_give_identical_gradients(bank):
-    question = q(bank, "seq2seq_engineering.perfect-predictions-same-gradients")
+def test_perfect_predictions_give_identical_gradients():
+    question = q("seq2seq_engineering.perfect-predictions-same-gradients")
     assert isinstance(question, TrueFalse) and question.answer is True
     torch.manual_seed(0)
     model = _Decoder()
@@ -290,8 +252,8 @@ def test_perfect_predictions_give_identical_gradients(bank):
         assert torch.equal(forced_grad, free_grad)
 
 
-def test_teacher_forcing_still_backpropagates_through_time(bank):
-    question = q(bank, "seq2seq_engineering.tf-bptt-combinations")
+def test_teacher_forcing_still_backpropagates_through_time():
+    question = q("seq2seq_engineering.tf-bptt-combinations")
     assert sorted(question.answer) == [0, 2, 4]
     torch.manual_seed(0)
     model = _Decoder()
@@ -312,8 +274,8 @@ def test_teacher_forcing_still_backpropagates_through_time(bank):
 
 
 @pytest.mark.filterwarnings("ignore:LSTM with projections")
-def test_tying_needs_the_embedding_width_and_proj_size_gives_it(bank):
-    question = q(bank, "language_modelling.tying-size-mismatch")
+def test_tying_needs_the_embedding_width_and_proj_size_gives_it():
+    question = q("language_modelling.tying-size-mismatch")
     assert "proj_size=300" in right_choice(question)
     torch.manual_seed(0)
     vocab = 50
@@ -332,8 +294,8 @@ def test_tying_needs_the_embedding_width_and_proj_size_gives_it(bank):
     assert tied(hidden).shape == (2, 4, vocab)
 
 
-def test_perplexity_units(bank):
-    question = q(bank, "language_modelling.perplexity-units")
+def test_perplexity_units():
+    question = q("language_modelling.perplexity-units")
     assert right_choice(question).startswith("B")
     ppl_a = math.exp(4.0)
     ppl_b = 2**5.0
@@ -351,8 +313,8 @@ def _grad_wrt_next_input(model: nn.LSTM, t: int) -> float:
     return float(x.grad[t + 1].abs().sum())
 
 
-def test_stacked_bilstm_leaks_the_next_token_and_separate_stacks_do_not(bank):
-    question = q(bank, "language_modelling.elmo-separate-directions")
+def test_stacked_bilstm_leaks_the_next_token_and_separate_stacks_do_not():
+    question = q("language_modelling.elmo-separate-directions")
     assert "x_{t+1}" in right_choice(question)
     torch.manual_seed(0)
     stacked_bi = nn.LSTM(4, 5, num_layers=2, bidirectional=True)
@@ -403,8 +365,8 @@ def _zrh_to_rzn(w: torch.Tensor) -> torch.Tensor:
     return torch.cat([r, z, h], dim=-1)
 
 
-def test_keras_lstm_ports_with_a_transpose_and_no_reordering(bank):
-    question = q(bank, "framework_apis.keras-lstm-port-no-reorder")
+def test_keras_lstm_ports_with_a_transpose_and_no_reordering():
+    question = q("framework_apis.keras-lstm-port-no-reorder")
     assert isinstance(question, TrueFalse) and question.answer is True
     gen = torch.Generator().manual_seed(0)
     inputs, units = 5, 4
@@ -443,8 +405,8 @@ def _ported_gru(kernel, recurrent, bias_ih, bias_hh) -> nn.GRU:
     return gru
 
 
-def test_keras_gru_port_needs_the_biases_reordered_too(bank):
-    question = q(bank, "framework_apis.keras-gru-port-slip")
+def test_keras_gru_port_needs_the_biases_reordered_too():
+    question = q("framework_apis.keras-gru-port-slip")
     assert question.answer == 4 and "zrh_to_rzn(bias[0])" in question.fix.en
     assert "zrh_to_rzn" not in wrong_line(question)
     x, kernel, recurrent, bias = _keras_gru_weights(reset_after=True)
@@ -456,8 +418,8 @@ def test_keras_gru_port_needs_the_biases_reordered_too(bank):
     assert (buggy - keras_out).abs().max() > 1e-2
 
 
-def test_keras_gru_reset_before_is_not_an_nn_gru(bank):
-    question = q(bank, "framework_apis.keras-gru-reset-before")
+def test_keras_gru_reset_before_is_not_an_nn_gru():
+    question = q("framework_apis.keras-gru-reset-before")
     assert isinstance(question, TrueFalse) and question.answer is False
     x, kernel, recurrent, bias = _keras_gru_weights(reset_after=False)
     keras_out = _keras_gru(x, kernel, recurrent, bias, reset_after=False)
@@ -474,8 +436,8 @@ def _reverse_within_lengths(x: torch.Tensor, lengths: torch.Tensor) -> torch.Ten
 
 
 @pytest.mark.filterwarnings("ignore:LSTM with projections")
-def test_different_sizes_per_direction(bank):
-    question = q(bank, "framework_apis.different-sizes-per-direction")
+def test_different_sizes_per_direction():
+    question = q("framework_apis.different-sizes-per-direction")
     assert "within its length" in right_choice(question)
     with pytest.raises(TypeError):
         nn.LSTM(300, (128, 64), bidirectional=True)
@@ -502,8 +464,8 @@ def test_different_sizes_per_direction(bank):
     assert not torch.allclose(flipped[0, :2], expected[0, :2], atol=1e-4)  # pads read first
 
 
-def test_top_layer_states_of_a_stacked_bidirectional_lstm(bank):
-    question = q(bank, "framework_apis.hn-top-layer")
+def test_top_layer_states_of_a_stacked_bidirectional_lstm():
+    question = q("framework_apis.hn-top-layer")
     assert right_choice(question) == "torch.cat([h_n[-2], h_n[-1]], dim=-1)"
     torch.manual_seed(0)
     lstm = nn.LSTM(10, 64, num_layers=3, bidirectional=True, batch_first=True)
@@ -514,8 +476,8 @@ def test_top_layer_states_of_a_stacked_bidirectional_lstm(bank):
     assert not torch.allclose(h_n[-1], out[:, -1, 64:])
 
 
-def test_stateful_loop_needs_detach(bank):
-    question = q(bank, "framework_apis.stateful-loop-torch")
+def test_stateful_loop_needs_detach():
+    question = q("framework_apis.stateful-loop-torch")
     assert "detach" in question.items[-1].en
     torch.manual_seed(0)
     model, head = nn.GRU(3, 8, batch_first=True), nn.Linear(8, 1)

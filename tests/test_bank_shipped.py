@@ -112,3 +112,24 @@ def test_topics_come_in_syllabus_order() -> None:
     ]  # fmt: skip
     orders = [t.order for t in bank.topics.values()]
     assert orders == sorted(orders) and len(set(orders)) == len(orders)
+
+
+# A figure read off one run (one seed, one measured max error) is not a fact to teach: quote the
+# mechanism or a bound instead. Once checked per part (review_a, review_b); now bank-wide.
+ONE_MEASUREMENT = re.compile(
+    r"one measurement|single measurement|max(imum)? (abs )?error|一次量測|一次測量|最大誤差"
+)
+
+
+def test_no_figures_from_one_measurement() -> None:
+    for q in load_bank().questions.values():
+        for lang in ("en", "zh"):
+            text = getattr(q.explanation, lang)
+            assert not ONE_MEASUREMENT.search(text), f"{q.id} ({lang}): {text}"
+
+
+def test_no_all_of_the_above_option() -> None:
+    """'All of the above' is right so often that it is a tell (was a part-a check)."""
+    for q in load_bank().questions.values():
+        if isinstance(q, Single):
+            assert not any("all of the above" in c.en.lower() for c in q.choices), q.id
