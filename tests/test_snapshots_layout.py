@@ -66,6 +66,8 @@ async def settle(pilot: Pilot) -> None:
     for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
     await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()  # a table refitted to the settled width paints once more
 
 
 def asking(kind: str, answered: bool) -> Step:

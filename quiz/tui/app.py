@@ -61,7 +61,9 @@ class RnnPrepApp(App[int]):
 
     TITLE = "rnnprep"
     SUB_TITLE = N_("RNN · LSTM · GRU interview prep")
-    CSS_PATH = [STYLES / "app.tcss"]
+    # home.tcss too: Textual reads a screen's CSS_PATH when the screen is pushed, and the first
+    # screen is installed without that (its rules are scoped to HomeScreen).
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "home.tcss"]
     BINDINGS = [
         Binding(
             "ctrl+t",

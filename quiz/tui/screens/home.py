@@ -107,13 +107,6 @@ class HomeScreen(Localized, Screen):
         self.refresh_bindings()  # the new footer fills in on the next bindings signal
 
     def on_mount(self) -> None:
-        # Textual reads a screen's CSS_PATH when the screen is pushed; the app's first screen
-        # is installed without that, so read it here.
-        sheet = self.app.stylesheet
-        if not sheet.has_source(str(CSS_FILE), ""):
-            sheet.read(CSS_FILE)
-            sheet.reparse()
-            sheet.update(self.app)
         if self.app.bank is not None:  # the bank won the race with compose
             self.refresh_progress()
 
