@@ -184,3 +184,28 @@ async def test_shuffled_choices_are_answered_by_content(data_home: Path) -> None
     assert record["picked"] == option_key(q.choices[q.answer])
     assert record["shown"] == [option_key(q.choices[i]) for i in posed.shown_order]
     assert replay(q, record["seed"]).shown_order == posed.shown_order
+
+
+async def test_a_numeric_refusal_goes_once_fixed_and_fractions_are_read(data_home: Path) -> None:
+    from textual.widgets import Static as Text
+
+    start = StartRequest("practice", topic="counting", count=6)
+    app = RnnPrepApp(bank_dir=MINI_BANK, start=start, seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        while app.screen.session.current().question.type != "numeric":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        posed = app.screen.session.current()
+        error = app.screen.query_one("#number-error", Text)
+        await pilot.press(*"1/0", "enter")
+        await pilot.pause()
+        assert "division by zero" in str(error.render())
+        await pilot.press("backspace")  # editing clears the refusal at once
+        await pilot.pause()
+        assert str(error.render()) == ""
+        await pilot.press("backspace", "backspace", "backspace", *f"{int(posed.answer) * 2}/2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "✓ Right" in str(app.screen.query_one(Feedback).render())
+        assert str(error.render()) == ""

@@ -162,7 +162,8 @@ class OrderAnswer(OptionList):
 
 
 class NumericAnswer(Vertical):
-    """Type a number (commas and spaces allowed); enter submits; unreadable input is refused."""
+    """Type a number (commas, spaces, fractions such as 1/16 and 6.25e-2 allowed); enter
+    submits; unreadable input is refused, and the refusal goes once the text is edited."""
 
     DEFAULT_CSS = "NumericAnswer { height: auto; } NumericAnswer Input { width: 40; }"
 
@@ -174,7 +175,7 @@ class NumericAnswer(Vertical):
         if self.unit:
             placeholder = _("a number ({unit})").format(unit=self.unit)
         else:
-            placeholder = _("a number, e.g. 49,664")
+            placeholder = _("a number, e.g. 49,664 or 1/16")
         yield Input(placeholder=placeholder, id="number")
         yield Static("", classes="wrong", id="number-error")
 
@@ -186,7 +187,13 @@ class NumericAnswer(Vertical):
         except AnswerError as exc:
             self.query_one("#number-error", Static).update(str(exc))
             return
+        self.query_one("#number-error", Static).update("")
         self.post_message(AnswerGiven(event.value))
+
+    @on(Input.Changed)
+    def _edited(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_one("#number-error", Static).update("")
 
 
 class FreeAnswerInput(Vertical):
