@@ -13,6 +13,7 @@ from quiz.store import Store
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_BANK = FIXTURES / "banks" / "mini"
 BROKEN_BANKS = FIXTURES / "banks" / "broken"
+SHORT_SCRIPTS = FIXTURES / "interviews" / "short"  # one short interview over the shipped bank
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +35,19 @@ def store(data_home: Path) -> Store:
     s = Store(data_home / "progress.sqlite3")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    """The shipped bank."""
+    return load_bank()
+
+
+@pytest.fixture(scope="module")
+def script(bank: Bank):
+    """The short interview of SHORT_SCRIPTS, checked against the shipped bank."""
+    from quiz.interview.scripts import load_scripts
+
+    (loaded,), problems = load_scripts(SHORT_SCRIPTS, bank)
+    assert not problems
+    return loaded

@@ -20,6 +20,7 @@ from quiz.questions import Free, Multi, Order, Single
 from quiz.sources import load_sources, source_ids
 from tests.bank_parts import BANK, SENIOR_A, questions_of, right, truth, wrong_line
 from tests.bank_parts import question as q
+from tests.numeric_checks.expressiveness import scalar_rnn  # the checks set the same nets
 
 MINE = questions_of(SENIOR_A)
 
@@ -63,16 +64,6 @@ def test_sources_are_readable_citations() -> None:
 
 
 # ---------------------------------------------------------------- networks set by hand
-
-
-def scalar_rnn(w: float, u: float, b: float, nonlinearity: str = "tanh") -> nn.RNN:
-    rnn = nn.RNN(1, 1, nonlinearity=nonlinearity)
-    with torch.no_grad():
-        rnn.weight_hh_l0.fill_(w)
-        rnn.weight_ih_l0.fill_(u)
-        rnn.bias_ih_l0.fill_(b)
-        rnn.bias_hh_l0.zero_()
-    return rnn
 
 
 def scalar_gru(h0: float = 0.0, **w: float) -> nn.GRU:

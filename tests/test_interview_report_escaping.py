@@ -12,15 +12,13 @@ import pytest
 from markdown_it import MarkdownIt
 
 from exercises.results import Check, Diagnosis, GradeResult
-from quiz.bank import Bank, load_bank
+from quiz.bank import Bank
 from quiz.engine import FreeAnswer
 from quiz.interview.report import _escaped, build_report, to_markdown
 from quiz.interview.run import InterviewRun
-from quiz.interview.scripts import Script, load_scripts
+from quiz.interview.scripts import Script
 from quiz.store import Store
-from tests.conftest import FIXTURES
 
-SHORT = FIXTURES / "interviews" / "short"
 TYPED = (
     "The cell state is *additive*: <b>c_t = f * c + i * g</b>\n"
     "# not a heading\n"
@@ -30,18 +28,6 @@ TYPED = (
     "[a link](http://x) `code` | pipe ~~gone~~ $x$ __init__ a\\b &lt;"
 )
 GRADER_SAID = "<script>alert(1)</script> **bold** `x` _y_ lstm.gate_order [z](w)"
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank()
-
-
-@pytest.fixture(scope="module")
-def script(bank: Bank) -> Script:
-    (loaded,), problems = load_scripts(SHORT, bank)
-    assert not problems
-    return loaded
 
 
 def rendered(markdown: str) -> str:

@@ -8,15 +8,12 @@ from pathlib import Path
 import pytest
 
 from exercises.results import Check, Diagnosis, GradeResult
-from quiz.bank import Bank, load_bank
+from quiz.bank import Bank
 from quiz.engine import AnswerError, FreeAnswer
 from quiz.interview.report import to_markdown
 from quiz.interview.run import InterviewRun
-from quiz.interview.scripts import Script, load_scripts
+from quiz.interview.scripts import Script
 from quiz.store import Store
-from tests.conftest import FIXTURES
-
-SHORT = FIXTURES / "interviews" / "short"
 
 
 class Clock:
@@ -30,18 +27,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank()
-
-
-@pytest.fixture(scope="module")
-def script(bank: Bank) -> Script:
-    (loaded,), problems = load_scripts(SHORT, bank)
-    assert not problems
-    return loaded
 
 
 @pytest.fixture

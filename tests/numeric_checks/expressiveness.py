@@ -8,7 +8,7 @@ from torch import nn
 from . import Check
 
 
-def _scalar_rnn(w: float, u: float, b: float, nonlinearity: str) -> nn.RNN:
+def scalar_rnn(w: float, u: float, b: float, nonlinearity: str = "tanh") -> nn.RNN:
     """nn.RNN(1, 1) with weight_hh = w, weight_ih = u, bias_ih = b and bias_hh = 0."""
     rnn = nn.RNN(1, 1, nonlinearity=nonlinearity)
     with torch.no_grad():
@@ -26,12 +26,12 @@ def _run(rnn: nn.RNN, xs: list[float]) -> torch.Tensor:
 
 
 def _relu_depth_counter(_: dict) -> float:
-    rnn = _scalar_rnn(1.0, 1.0, 0.0, "relu")
+    rnn = scalar_rnn(1.0, 1.0, 0.0, "relu")
     return _run(rnn, [1, -1, -1, 1, 1, -1, 1])[-1].item()
 
 
 def _tanh_counter_limit(_: dict) -> float:
-    rnn = _scalar_rnn(1.0, 0.2, 0.0, "tanh")
+    rnn = scalar_rnn(1.0, 0.2, 0.0, "tanh")
     return _run(rnn, [1.0] * 2000)[-1].item()
 
 
