@@ -1,8 +1,9 @@
 """The numeric generators: formulas against the facts sheet, draws that prompts can show.
 
 Answers are checked against torch in test_bank_numbers.py; this file checks the generators
-themselves: the plain-Python formulas reproduce the figures in shared/docs/rnn-facts.md, draws are
-reproducible and varied, and every generated prompt formats cleanly in both languages.
+themselves: the plain-Python formulas count what torch builds and reproduce the figures in
+shared/docs/rnn-facts.md (Keras is not installed, so its counts are checked against the sheet only),
+draws are reproducible and varied, and every generated prompt formats cleanly in both languages.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import random
 import string
 
 import pytest
+from torch import nn
 
 from quiz import generators as g
 from quiz.bank import load_bank
@@ -44,10 +46,36 @@ def test_formulas_reproduce_the_facts_sheet(count: int, expected: int) -> None:
     assert count == expected
 
 
+def _torch_count(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+@pytest.mark.parametrize(("i", "h"), [(1, 1), (5, 7), (10, 20), (128, 64)])
+@pytest.mark.parametrize(("cell", "gates"), [(nn.RNN, 1), (nn.GRU, 3), (nn.LSTM, 4)])
+@pytest.mark.parametrize(
+    ("layers", "bidirectional"), [(1, False), (1, True), (3, False), (2, True)]
+)
+def test_torch_formulas_count_what_torch_builds(
+    cell: type[nn.Module], gates: int, i: int, h: int, layers: int, bidirectional: bool
+) -> None:
+    module = cell(i, h, num_layers=layers, bidirectional=bidirectional, device="meta")
+    directions = 2 if bidirectional else 1
+    assert g.torch_stack_params(gates, i, h, layers, directions) == _torch_count(module)
+    if layers == 1 and not bidirectional:
+        assert g.torch_params(gates, i, h) == _torch_count(module)
+
+
+@pytest.mark.parametrize(("i", "h", "proj"), [(10, 20, 5), (3, 8, 1), (128, 64, 32)])
+def test_projection_formula_counts_what_torch_builds(i: int, h: int, proj: int) -> None:
+    module = nn.LSTM(i, h, proj_size=proj, device="meta")
+    assert g.lstm_proj_count(i, h, proj) == _torch_count(module)
+
+
 def test_lstm_params_is_still_registered() -> None:
     drawn = GENERATORS["lstm_params"](random.Random(0))
     assert set(drawn.params) == {"I", "H"}
-    assert drawn.answer == 4 * (drawn.params["H"] * (drawn.params["I"] + drawn.params["H"] + 2))
+    lstm = nn.LSTM(drawn.params["I"], drawn.params["H"], device="meta")
+    assert drawn.answer == _torch_count(lstm)
 
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))
