@@ -309,6 +309,7 @@ _PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 def describe_error(exc: msgspec.ValidationError) -> tuple[tuple[Any, ...], str]:
     """The path inside the question and a sentence naming the field, from msgspec's message."""
     match = _AT.match(str(exc))
+    assert match is not None  # the pattern matches any text
     msg, path = match["msg"], match["path"] or ""
     loc = tuple(int(i) if i else key for key, i in _PATH_PART.findall(path))
     where = ".".join(str(p) for p in loc)

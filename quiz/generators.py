@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+Number = TypeVar("Number", int, float)  # a draw of sizes stays int, of scales stays float
 
 
 @dataclass(frozen=True)
 class Generated:
-    params: dict[str, int | float]
+    params: Mapping[str, int | float]
     answer: float
 
 
@@ -43,7 +46,7 @@ def generator(name: str) -> Callable[[Generator], Generator]:
     return register
 
 
-def _draw(rng: random.Random, **options: Sequence[int | float]) -> dict[str, int | float]:
+def _draw(rng: random.Random, **options: Sequence[Number]) -> dict[str, Number]:
     """One value per named parameter, each drawn from its own list (in keyword order)."""
     return {name: rng.choice(values) for name, values in options.items()}
 
@@ -200,7 +203,7 @@ _CLIP_GRADS = {"A": range(2, 13), "B": range(2, 13), "C": range(2, 13), "M": (1,
 # Every entry is at least 2, so the norm is at least sqrt(12) > 3 >= M: clipping always happens.
 
 
-def _clip_total(p: dict[str, int | float]) -> float:
+def _clip_total(p: Mapping[str, float]) -> float:
     return math.sqrt(p["A"] ** 2 + p["B"] ** 2 + p["C"] ** 2)
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 Lang = Literal["en", "zh-Hant", "zh-Hans"]
 LANGS: tuple[Lang, ...] = ("en", "zh-Hant", "zh-Hans")
 
 
 @cache
-def _tw2sp():
+def _tw2sp() -> Any:  # opencc ships no type information
     import opencc  # loaded on first Simplified text only
 
     return opencc.OpenCC("tw2sp")

@@ -26,7 +26,7 @@ from typing import Any
 from quiz.bank import Bank
 from quiz.i18n import Lang
 from quiz.progress import topic_progress
-from quiz.store import Store, now_utc
+from quiz.store import Review, Store, now_utc
 
 HEATMAP_WEEKS = 18
 FORECAST_DAYS = 14
@@ -223,14 +223,12 @@ def compute_stats(
     per_day = Counter(d for d in review_days if start <= d <= today)
 
     # accuracy per week, all history
-    weeks: dict[date, list[int]] = {}
+    weeks: dict[date, list[Review]] = {}
     for review, day in zip(reviews, review_days, strict=True):
-        tally = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0.0])
-        tally[0] += 1
-        tally[1] += review.correct
-        tally[2] += review.score
+        weeks.setdefault(day - timedelta(days=day.weekday()), []).append(review)
     accuracy_per_week = [
-        WeekAccuracy(w, int(n), int(ok), credit) for w, (n, ok, credit) in sorted(weeks.items())
+        WeekAccuracy(week, len(done), sum(r.correct for r in done), sum(r.score for r in done))
+        for week, done in sorted(weeks.items())
     ]
 
     # due forecast: day 0 is today and everything overdue
@@ -250,12 +248,12 @@ def compute_stats(
         status = {name: s for name, s in status.items() if name in catalogue}
 
     finished = sorted(
-        (i for i in store.interviews() if i.score is not None),
-        key=lambda i: i.ended_at or i.started_at,
+        ((i, i.score) for i in store.interviews() if i.score is not None),
+        key=lambda pair: pair[0].ended_at or pair[0].started_at,
     )
     interviews = [
-        InterviewScore(local_day(i.ended_at or i.started_at), i.script, i.level, i.score)
-        for i in finished
+        InterviewScore(local_day(i.ended_at or i.started_at), i.script, i.level, score)
+        for i, score in finished
     ]
 
     return Stats(

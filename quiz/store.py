@@ -176,6 +176,12 @@ class _Connection(sqlite3.Connection):
             raise
 
 
+def _row_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just made (sqlite3 types it Optional)."""
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
 class Store:
     """The progress database. Open one per process; every method commits before it returns."""
 
@@ -219,7 +225,7 @@ class Store:
         return folder_ok and (not self.path.exists() or os.access(self.path, os.W_OK))
 
     def _connect(self, target: str, *, uri: bool = False) -> sqlite3.Connection:
-        conn = sqlite3.connect(
+        conn: _Connection = sqlite3.connect(
             target,
             timeout=self.busy_timeout,
             isolation_level=None,
@@ -227,7 +233,7 @@ class Store:
             uri=uri,
             factory=_Connection,
         )
-        conn.store_path = self.path  # type: ignore[attr-defined]
+        conn.store_path = self.path
         return conn
 
     def _open(self) -> sqlite3.Connection:
@@ -325,7 +331,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     # sessions -------------------------------------------------------------------------------
 
@@ -334,7 +340,7 @@ class Store:
             "INSERT INTO sessions (mode, topic, started_at) VALUES (?, ?, ?)",
             (mode, topic, now_utc().isoformat()),
         )
-        return int(cur.lastrowid)
+        return _row_id(cur)
 
     def end_session(self, session_id: int) -> None:
         self._conn.execute(
@@ -387,7 +393,7 @@ class Store:
             )
             if card_json is not None and due is not None:
                 self._put_card(conn, question_id, card_json, due)
-        return int(cur.lastrowid)
+        return _row_id(cur)
 
     def change_rating(
         self, review_id: int, rating: int, card_json: str | None, due: datetime | None
@@ -514,7 +520,7 @@ class Store:
             "INSERT INTO interviews (script, level, started_at) VALUES (?, ?, ?)",
             (script, level, now_utc().isoformat()),
         )
-        return int(cur.lastrowid)
+        return _row_id(cur)
 
     def finish_interview(self, interview_id: int, score: float, report_path: str | None) -> None:
         self._conn.execute(
