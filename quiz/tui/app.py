@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
@@ -21,10 +22,13 @@ from quiz.i18n import LANGS, Lang
 from quiz.l10n import LANGUAGE_NAMES, N_, _, remember_language, set_language
 from quiz.locations import data_dir, db_path
 from quiz.store import Store, StoreError, StoreLocked
+from quiz.tui.failures import FailureReportingApp
 from quiz.tui.messages import BankLoaded, OpenScreen, StartQuiz
 
 if TYPE_CHECKING:
     from quiz.tui.grader import WarmGrader
+
+log = logging.getLogger(__name__)
 
 STYLES = Path(__file__).parent / "styles"
 STORE_WAIT = 0.5  # seconds a write waits for another program's lock before we say so and retry
@@ -56,7 +60,7 @@ SCREEN_CLASSES = {
 }
 
 
-class RnnPrepApp(App[int]):
+class RnnPrepApp(FailureReportingApp):
     """Home, quiz, summary; later screens plug in through `push_screen`."""
 
     TITLE = "rnnprep"
@@ -157,6 +161,7 @@ class RnnPrepApp(App[int]):
             return
         self._store = store
         if store.read_only:
+            log.warning("progress file %s is read-only: answers are not saved", store.path)
             self.sub_title = _("read-only: answers are not saved")
             self.notify(
                 _(
@@ -168,6 +173,9 @@ class RnnPrepApp(App[int]):
                 timeout=30,
             )
         if store.recovered_from:
+            log.warning(
+                "progress file unreadable; kept as %s, fresh one started", store.recovered_from
+            )
             self.notify(
                 _(
                     "The progress file could not be read. It was kept as {path}"
@@ -179,7 +187,7 @@ class RnnPrepApp(App[int]):
             )
         self.load_bank()
 
-    @work(thread=True, exclusive=True, group="bank")
+    @work(thread=True, exclusive=True, group="bank", exit_on_error=False)
     def load_bank(self) -> None:
         """YAML parsing and validation stay off the UI thread."""
         self.post_message(BankLoaded(load_bank(self.bank_dir)))
@@ -188,6 +196,14 @@ class RnnPrepApp(App[int]):
     def _bank_loaded(self, message: BankLoaded) -> None:
         self.bank = message.bank
         files = sorted({p.file.name for p in message.bank.problems})
+        for problem in message.bank.problems:
+            log.warning(
+                "bank: %s:%s [%s]: %s",
+                problem.file,
+                problem.line,
+                problem.question_id,
+                problem.message,
+            )
         if files:
             self.notify(
                 _(
@@ -276,6 +292,7 @@ class RnnPrepApp(App[int]):
         learner and survived; the app keeps running and nothing already saved is lost.
         Anything else is a bug and ends the app as Textual does."""
         if isinstance(error, StoreError):
+            log.warning("progress file: %s", error)
             self.notify(str(error), title=_("Progress file"), severity="error", timeout=15)
             return
         super()._handle_exception(error)

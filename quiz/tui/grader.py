@@ -8,10 +8,13 @@ serves one grading at a time.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from exercises import api
-from exercises.errors import GraderError
+from exercises.errors import GraderError, UsageError
+
+log = logging.getLogger(__name__)
 
 
 class WarmGrader:
@@ -39,6 +42,9 @@ class WarmGrader:
                 result = self._grader.grade(name)
                 self.warm = True
                 return result
+        except (UsageError, GraderError) as exc:  # shown on the screen; kept for bug reports
+            log.warning("grading %s could not run: %s", name, exc)
+            raise
         finally:
             if self._closed:  # close() came while this grading ran: finish its job
                 self._close_if_idle()

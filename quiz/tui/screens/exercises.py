@@ -284,16 +284,16 @@ class ExercisesScreen(Localized, Screen):
 
     # -- workers: everything slow stays off the UI thread --------------------------------------
 
-    @work(thread=True, group="prewarm")
+    @work(thread=True, group="prewarm", exit_on_error=False)
     def prewarm(self, grader: WarmGrader) -> None:
         """Start the grading child now, so torch imports while the learner reads the task."""
         grader.start()
 
-    @work(thread=True, exclusive=True, group="list")
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load(self) -> None:
         self.post_message(ExercisesLoaded(exercise_list()))
 
-    @work(thread=True, group="grade")
+    @work(thread=True, group="grade", exit_on_error=False)
     def run_grading(self, name: str, grader: WarmGrader) -> None:
         """Grade (the attempt is recorded) and read the learner's new standing."""
         try:
@@ -303,7 +303,7 @@ class ExercisesScreen(Localized, Screen):
             return
         self.post_message(Graded(result, exercise_list()))
 
-    @work(thread=True, group="watch")
+    @work(thread=True, group="watch", exit_on_error=False)
     def watch_files(self, stop: threading.Event) -> None:
         """Post FileSaved for each exercise file written in the workspace, until `stop`."""
         names = set(catalogue.names())

@@ -142,7 +142,7 @@ class MockScreen(Localized, Screen):
     def on_screen_resume(self) -> None:
         self.refresh_past()
 
-    @work(thread=True, exclusive=True, group="mock-scripts")
+    @work(thread=True, exclusive=True, group="mock-scripts", exit_on_error=False)
     def load(self) -> None:
         """Validating the scripts reads every file and the exercise catalogue: off the UI."""
         self.post_message(ScriptsLoaded(*load_scripts(bank=self.app.bank)))
@@ -436,12 +436,12 @@ class InterviewScreen(Localized, Screen):
         """Scroll the stage so the grading panel starts at its top, once laid out."""
         self.query_one("#mock-stage", PinnedScroll).pin(self.query_one(GradingPanel), top=True)
 
-    @work(thread=True, group="mock-prewarm")
+    @work(thread=True, group="mock-prewarm", exit_on_error=False)
     def prewarm(self, grader: WarmGrader) -> None:
         """Start the grading process while the learner reads the task: torch takes seconds."""
         grader.start()
 
-    @work(thread=True, exclusive=True, group="mock-grade")
+    @work(thread=True, exclusive=True, group="mock-grade", exit_on_error=False)
     def grade(self, exercise: str, grader: WarmGrader) -> None:
         """On the app's warm grader, which records the attempt; never on the UI thread."""
         try:
