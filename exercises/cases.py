@@ -7,6 +7,7 @@ close; the report names the largest error and its index.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -70,7 +71,7 @@ def draw(
     """Arguments for one call, by keyword; weights ~ U(-1/sqrt(H), 1/sqrt(H)) like torch's init."""
     gen = torch.Generator().manual_seed(seed * 1009 + index)
     f64 = torch.float64
-    bound = shape.hidden**-0.5
+    bound = 1.0 / math.sqrt(shape.hidden)
 
     def uniform(*size: int) -> Tensor:
         return (torch.rand(size, generator=gen, dtype=f64) * 2 - 1) * bound

@@ -249,6 +249,7 @@ class Grading:
                     f"No gradient flows back to {name}: your code cuts it out of the graph"
                     " (.detach(), .data, a NumPy round trip or torch.tensor(...) of it).",
                 )
+            assert want is not None  # the reference has a gradient for every input given
             worst = first_mismatch(
                 (got,), (want,), [f"grad_{name}"], **self.tol[torch.float64], case=case.label
             )
@@ -419,7 +420,9 @@ def _backward(
     outs: tuple[Tensor, ...], leaves: dict[str, Tensor | None], seed: int
 ) -> dict[str, Tensor | None]:
     """Gradients of sum(out * p) with respect to every input that is not None."""
-    loss = sum((o * p).sum() for o, p in zip(outs, projections(outs, seed), strict=True))
+    loss = torch.stack(
+        [(o * p).sum() for o, p in zip(outs, projections(outs, seed), strict=True)]
+    ).sum()
     present = {k: v for k, v in leaves.items() if v is not None}
     grads = torch.autograd.grad(loss, list(present.values()), allow_unused=True)
     return dict(zip(present, grads, strict=True))

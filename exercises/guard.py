@@ -134,12 +134,11 @@ class Guard:
             targets[id(obj)] = wire
             if callable(obj) and not isinstance(obj, type):
                 op_names[dotted.rsplit(".", 1)[1]] = wire
+        vf_class = torch._C._VariableFunctionsClass  # type: ignore[attr-defined]  # no stub
         filtered = {
             id(torch._VF): _Filtered(torch._VF, op_names),
             id(torch._C._VariableFunctions): _Filtered(torch._C._VariableFunctions, op_names),
-            id(torch._C._VariableFunctionsClass): _Filtered(
-                torch._C._VariableFunctionsClass, op_names
-            ),
+            id(vf_class): _Filtered(vf_class, op_names),
         }
         replacements: dict[int, Any] = {**targets, **filtered}
         patches: list[tuple[Any, str, Any]] = []

@@ -16,7 +16,7 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import torch
 
@@ -69,7 +69,7 @@ def call(fn: Callable[..., Any], inputs: dict[str, Any], guard: Guard) -> Outcom
     """Call `fn` positionally on copies of `inputs` and note which copies it modified."""
     given = {k: None if v is None else v.clone() for k, v in inputs.items()}
     value, error = run(lambda: fn(*given.values()), guard)
-    mutated = tuple(k for k, v in inputs.items() if v is not None and not _same(given[k], v))
+    mutated = tuple(k for k, v in inputs.items() if (g := given[k]) is not None and not _same(g, v))
     return Outcome(value, error, mutated)
 
 
@@ -102,7 +102,7 @@ def load(path: Path, function: str, guard: Guard) -> Callable[..., Any]:
     fn = vars(module).get(function)
     if not callable(fn):
         raise Failure("missing_function", _missing_message(module, function))
-    return fn
+    return cast(Callable[..., Any], fn)
 
 
 def describe(exc: BaseException, path: Path) -> tuple[str, str]:
