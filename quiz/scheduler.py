@@ -11,21 +11,13 @@ from datetime import datetime
 
 from fsrs import Card, Rating, Scheduler
 
-# Seconds a prepared candidate needs for a level-1 question of each type; harder levels get more.
-EXPECTED_SECONDS = {
-    "truefalse": 10.0,
-    "single": 20.0,
-    "multi": 30.0,
-    "numeric": 45.0,
-    "order": 40.0,
-    "spot_error": 40.0,
-    "free": 120.0,
-}
-RATING_NAMES = {r: r.name for r in Rating}
+from quiz.questions import question_class
 
 
 def expected_seconds(question_type: str, difficulty: int) -> float:
-    return EXPECTED_SECONDS[question_type] * (1 + 0.5 * (difficulty - 1))
+    """Seconds a prepared candidate needs: the type's own time at level 1 (its class's
+    `expected_seconds`), half as much again per level above."""
+    return question_class(question_type).expected_seconds * (1 + 0.5 * (difficulty - 1))
 
 
 def suggest_rating(score: float, elapsed_s: float, question_type: str, difficulty: int) -> Rating:

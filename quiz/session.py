@@ -173,10 +173,6 @@ class QuizSession:
             self.store.end_session(self.session_id)
         return self.current()
 
-    def skip(self) -> Posed | None:
-        """Leave the current question unanswered."""
-        return self.next()
-
     def flag(self, note: str = "") -> None:
         posed = self.current() or (self.answered[-1].posed if self.answered else None)
         if posed is not None:

@@ -155,9 +155,11 @@ def test_free_is_graded_by_ticked_key_points(mini_bank) -> None:
     p = posed(mini_bank, "gates.why-cell")
     full = check(p, FreeAnswer("additive path", frozenset({0, 1, 2})))
     assert full.correct and full.score == 1.0
-    assert full.response == {"text": "additive path", "covered": [0, 1, 2]}
+    assert full.response == FreeAnswer("additive path", frozenset({0, 1, 2}))  # typed, not a dict
+    assert full.record == {"text": "additive path", "covered": [0, 1, 2]}  # JSON for the store
     one = check(p, FreeAnswer("no idea", frozenset({1, 99})))
     assert not one.correct and one.score == pytest.approx(1 / 3)
+    assert one.response == FreeAnswer("no idea", frozenset({1}))  # only real key points count
     with pytest.raises(AnswerError):
         check(p, "just text")
 

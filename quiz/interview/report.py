@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from quiz.engine import truth_label
+from quiz.engine import FreeAnswer, answer_text
 from quiz.i18n import Lang
 from quiz.l10n import N_, gettext_for
-from quiz.questions import Free, Multi, Numeric, Order, Single, SpotError, TrueFalse
+from quiz.questions import Free
 
 if TYPE_CHECKING:
     from quiz.interview.run import InterviewRun, StepRecord
@@ -182,8 +182,8 @@ def _mistake(record: StepRecord, lang: Lang) -> Mistake | None:
     outcome = record.outcome
     missed: tuple[str, ...] = ()
     if isinstance(question, Free) and outcome is not None:
-        covered = set(outcome.response["covered"])
-        missed = tuple(kp.get(lang) for i, kp in enumerate(question.key_points) if i not in covered)
+        assert isinstance(outcome.response, FreeAnswer)
+        missed = question.missed_points(outcome.response, lang)
     return Mistake(
         number=record.number,
         label=_label(record, lang),
@@ -200,26 +200,7 @@ def _given(record: StepRecord, lang: Lang) -> str:
     """The learner's answer in words, from what the engine recorded."""
     posed, outcome = record.posed, record.outcome
     assert posed is not None and outcome is not None
-    question, response = posed.question, outcome.response
-
-    def numbered(options: list[Any], indices: list[int]) -> str:
-        """As the learner saw them: numbered in shown order."""
-        shown = sorted(indices, key=posed.number)
-        return "; ".join(f"{posed.number(i)}. {options[i].get(lang)}" for i in shown)
-
-    if isinstance(question, Single):
-        return numbered(question.choices, [response])
-    if isinstance(question, SpotError):
-        return numbered(question.lines, [response])
-    if isinstance(question, Multi):
-        return numbered(question.choices, response)
-    if isinstance(question, TrueFalse):
-        return truth_label(response, lang)
-    if isinstance(question, Numeric):
-        return f"{response:,g}"
-    if isinstance(question, Order):
-        return " → ".join(question.items[i].get(lang) for i in response)
-    return response["text"].strip() or gettext_for(lang, "(nothing written)")
+    return answer_text(posed, outcome.response, lang)
 
 
 def _drill(run: InterviewRun, topics: tuple[TopicScore, ...]) -> tuple[Drill, ...]:

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from exercises.errors import GraderError, UsageError
 from exercises.results import GradeResult
 from quiz.bank import BankProblem
-from quiz.engine import AnswerError
+from quiz.engine import AnswerError, FreeAnswer
 from quiz.interview.report import to_markdown
 from quiz.interview.run import Ending, InterviewRun, StepRecord
 from quiz.interview.scripts import LENGTHS, LEVELS, Script, choose_script, load_scripts
@@ -36,8 +36,7 @@ from quiz.tui.app import STYLES
 from quiz.tui.grader import WarmGrader
 from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven
-from quiz.tui.screens.quiz import HOW
-from quiz.tui.widgets.answers import answer_widget
+from quiz.tui.widgets.answers import answer_widget, how_line
 from quiz.tui.widgets.fitted_table import Column, FittedTable
 from quiz.tui.widgets.grading import GradingPanel, short_path
 from quiz.tui.widgets.pinned import PinnedScroll
@@ -258,7 +257,8 @@ class Verdict(Static, can_focus=True):
             text.append(_("✗ Not quite"), style="bold red")
         question = record.posed.question
         if isinstance(question, Free):
-            covered = len(record.outcome.response["covered"])
+            assert isinstance(record.outcome.response, FreeAnswer)
+            covered = len(record.outcome.response.covered)
             text.append(
                 _("  ({covered} of {total} key points)").format(
                     covered=covered, total=len(question.key_points)
@@ -389,7 +389,7 @@ class InterviewScreen(Localized, Screen):
             self.prewarm(self.app.grader)
         else:
             self.query_one("#mock-prompt", Static).update(record.posed.prompt(lang))
-            self.query_one("#mock-how", Static).update(_(HOW[record.posed.question.type]))
+            self.query_one("#mock-how", Static).update(how_line(record.posed.question))
             widget = answer_widget(record.posed, lang)
         await holder.mount(widget)
         focusable = [w for w in (widget, *widget.query("*")) if w.can_focus]

@@ -18,20 +18,11 @@ from quiz.store import StoreLocked
 from quiz.tui.app import STYLES
 from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven
-from quiz.tui.widgets.answers import answer_widget
+from quiz.tui.widgets.answers import answer_widget, how_line
 from quiz.tui.widgets.feedback import Feedback, rating_line
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
 SAVE_RETRY = 1.0  # seconds between attempts to save an answer while the file is locked
-HOW = {  # English msgids: translate where shown
-    "single": N_("Pick one: digits or arrows, then enter."),
-    "spot_error": N_("Which line is wrong? Digits or arrows, then enter."),
-    "truefalse": N_("t / f, or arrows and enter."),
-    "multi": N_("Select all that apply: digits or space toggle, enter submits."),
-    "numeric": N_("Type a number and press enter."),
-    "order": N_("Arrows move; space grabs and drops a step; enter submits."),
-    "free": N_("Answer as you would in an interview."),
-}
 MODE_NAMES = {"quiz": N_("Quiz"), "review": N_("Review"), "practice": N_("Practice")}
 
 
@@ -80,7 +71,7 @@ class QuizScreen(Localized, Screen):
             f" · {topic} · {STARS[q.difficulty]}"
         )
         self.query_one("#prompt", Static).update(posed.prompt(self.session.lang))
-        self.query_one("#how", Static).update(_(HOW[q.type]))
+        self.query_one("#how", Static).update(how_line(q))
         feedback = self.query_one(Feedback)
         feedback.display = False
         self.query_one("#rating", Static).display = False

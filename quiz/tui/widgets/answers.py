@@ -1,10 +1,16 @@
 """One answer widget per question type; each posts `AnswerGiven` when the learner submits.
 
+`ANSWER_UI` is the app's one table per question type (widget, how-to line, feedback), keyed by the
+question class; the core's registry (quiz.questions) has everything else about a type.
+
 Everything works from the keyboard: digits pick or toggle, space and enter submit (space toggles
 in lists where several can be picked), arrows move, space grabs and drops a step to reorder.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +23,19 @@ from textual.widgets.option_list import Option
 from quiz.engine import AnswerError, FreeAnswer, Posed, parse_number, truth_label
 from quiz.i18n import Lang
 from quiz.l10n import N_, _
-from quiz.questions import Free, Multi, Numeric, Order, Single, SpotError, TrueFalse
+from quiz.questions import (
+    QUESTION_CLASSES,
+    Free,
+    Multi,
+    Numeric,
+    Order,
+    QuestionBase,
+    Single,
+    SpotError,
+    TrueFalse,
+    UnknownQuestionType,
+    question_class,
+)
 from quiz.sanitize import clean_text
 from quiz.tui.messages import AnswerGiven
 
@@ -256,23 +274,90 @@ class KeyPoints(MultiAnswer):
         self.post_message(AnswerGiven(FreeAnswer(text, frozenset(self.selected))))
 
 
+def _single(posed: Posed, lang: Lang) -> Widget:
+    q = posed.question
+    assert isinstance(q, Single)
+    return ChoiceAnswer([q.choices[i].get(lang) for i in posed.shown_order], [*posed.shown_order])
+
+
+def _multi(posed: Posed, lang: Lang) -> Widget:
+    q = posed.question
+    assert isinstance(q, Multi)
+    shown = list(posed.shown_order)
+    return MultiAnswer([q.choices[i].get(lang) for i in shown], shown)
+
+
+def _lines(posed: Posed, lang: Lang) -> Widget:
+    assert isinstance(posed.question, SpotError)
+    return ChoiceAnswer([line.get(lang) for line in posed.question.lines])
+
+
+def _truth(posed: Posed, lang: Lang) -> Widget:
+    return ChoiceAnswer([truth_label(True, lang), truth_label(False, lang)], [True, False])
+
+
+def _number(posed: Posed, lang: Lang) -> Widget:
+    assert isinstance(posed.question, Numeric)
+    return NumericAnswer(posed.question.unit)
+
+
+def _steps(posed: Posed, lang: Lang) -> Widget:
+    assert isinstance(posed.question, Order)
+    return OrderAnswer([item.get(lang) for item in posed.question.items], posed.shown_order)
+
+
+def _free(posed: Posed, lang: Lang) -> Widget:
+    assert isinstance(posed.question, Free)
+    return FreeAnswerInput(posed.question, lang)
+
+
+@dataclass(frozen=True)
+class AnswerUI:
+    """How the app asks one question type: the widget that takes the answer, the how-to line
+    above it (an English msgid, translated where shown), and whether the feedback repeats the
+    right answer (not when the widget has already shown it, as a free answer's model answer)."""
+
+    widget: Callable[[Posed, Lang], Widget]
+    how: str
+    feedback_shows_answer: bool = True
+
+
+# The app's one table per question type, beside the core's registry (quiz.questions); a
+# registered type missing here stops the app at import, not at its first showing.
+ANSWER_UI: dict[type[QuestionBase], AnswerUI] = {
+    Single: AnswerUI(_single, N_("Pick one: digits or arrows, then enter.")),
+    SpotError: AnswerUI(_lines, N_("Which line is wrong? Digits or arrows, then enter.")),
+    TrueFalse: AnswerUI(_truth, N_("t / f, or arrows and enter.")),
+    Multi: AnswerUI(_multi, N_("Select all that apply: digits or space toggle, enter submits.")),
+    Numeric: AnswerUI(_number, N_("Type a number and press enter.")),
+    Order: AnswerUI(_steps, N_("Arrows move; space grabs and drops a step; enter submits.")),
+    Free: AnswerUI(_free, N_("Answer as you would in an interview."), feedback_shows_answer=False),
+}
+
+
+def answer_ui(question: QuestionBase) -> AnswerUI:
+    """The app's entry for this question's type; UnknownQuestionType unless the type is in
+    both the core registry and ANSWER_UI."""
+    cls = question_class(question)
+    if cls not in ANSWER_UI:
+        raise UnknownQuestionType(f"no answer widget for question type {cls.__name__}")
+    return ANSWER_UI[cls]
+
+
 def answer_widget(posed: Posed, lang: Lang) -> Widget:
     """The widget that collects an answer to this question."""
-    q = posed.question
-    if isinstance(q, Single):
-        shown = list(posed.shown_order)
-        return ChoiceAnswer([q.choices[i].get(lang) for i in shown], shown)
-    if isinstance(q, SpotError):
-        return ChoiceAnswer([line.get(lang) for line in q.lines])
-    if isinstance(q, TrueFalse):
-        return ChoiceAnswer([truth_label(True, lang), truth_label(False, lang)], [True, False])
-    if isinstance(q, Multi):
-        shown = list(posed.shown_order)
-        return MultiAnswer([q.choices[i].get(lang) for i in shown], shown)
-    if isinstance(q, Order):
-        return OrderAnswer([item.get(lang) for item in q.items], posed.shown_order)
-    if isinstance(q, Numeric):
-        return NumericAnswer(q.unit)
-    if isinstance(q, Free):
-        return FreeAnswerInput(q, lang)
-    raise TypeError(f"no answer widget for {type(q).__name__}")
+    return answer_ui(posed.question).widget(posed, lang)
+
+
+def how_line(question: QuestionBase) -> str:
+    """How to answer this question, translated."""
+    return _(answer_ui(question).how)
+
+
+def missing_answer_ui() -> list[str]:
+    """Registered question types that ANSWER_UI does not cover (it must cover them all)."""
+    return [tag for tag, cls in QUESTION_CLASSES.items() if cls not in ANSWER_UI]
+
+
+if missing_answer_ui():
+    raise UnknownQuestionType(f"no answer widget for question types {missing_answer_ui()}")

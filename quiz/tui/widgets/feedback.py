@@ -11,6 +11,7 @@ from quiz.i18n import Lang
 from quiz.l10n import N_, _
 from quiz.session import Answered
 from quiz.sources import cite
+from quiz.tui.widgets.answers import answer_ui
 
 # The same three words as the summary and stats use (see quiz.engine.Outcome.verdict); each
 # has its own symbol so they stay apart without colour (NO_COLOR).
@@ -76,9 +77,9 @@ class Feedback(Static, can_focus=True):
         text = Text()
         label, style = VERDICTS[outcome.verdict]
         text.append(_(label), style=style)
-        if q.type in ("multi", "order", "free"):
+        if q.shows_score:  # a type with partial credit
             text.append(f"  ({outcome.score:.0%})")
-        if q.type != "free":  # a free answer's model answer is already on screen above
+        if answer_ui(q).feedback_shows_answer:  # not when the answer widget showed it already
             text.append("\n\n" + _("Answer: "), style="bold")
             text.append(outcome.expected)
         text.append("\n\n")
