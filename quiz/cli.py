@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -27,8 +28,11 @@ from quiz.l10n import (
     set_language,
 )
 from quiz.locations import HOME_ENV, data_dir_problem
+from quiz.logs import DEFAULT_LEVEL, LEVELS
 from quiz.pipes import quiet_broken_pipe
 from quiz.store import StoreError
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = N_("""\
 Interview prep for recurrent neural networks (RNN, LSTM, GRU).
@@ -44,6 +48,7 @@ examples:
   rnnprep review                   the questions due today
   rnnprep grade exercise lstm_cell grade your hand-written LSTM cell against PyTorch
   rnnprep bank check --json        validate every question bank and print counts
+  rnnprep doctor                   versions, paths, torch's device, grader check (bug reports)
 """)
 
 
@@ -88,6 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
             "language of the interface, questions and explanations (zh-Hans is converted from"
             " zh-Hant); also ${env}; remembered for the next start"
         ).format(env=ENV),
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=LEVELS,
+        default=DEFAULT_LEVEL,
+        type=str.upper,
+        help=_("how much goes to the log file {file} in the data folder (default: {level})").format(
+            file="rnnprep.log", level=DEFAULT_LEVEL
+        ),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -134,6 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     sub.add_parser("exercise", help=_("list, show, hint or reset coding exercises"), add_help=False)
+    doctor = sub.add_parser(
+        "doctor",
+        help=_("check the install: versions, paths, torch and its device, banks, the grader"),
+    )
+    doctor.add_argument(
+        "--json", action="store_true", help=_("print one JSON object (attach it to bug reports)")
+    )
     return parser
 
 
@@ -155,6 +176,8 @@ def _positive(text: str) -> int:
 
 # Subcommands that hand the rest of the line to another program's parser.
 _PASS_THROUGH = {"grade", "exercise"}
+# Options before the command that take a value (the next word is not the command).
+_VALUED = ("--data-dir", "--lang", "--log-level")
 
 
 def _split_pass_through(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -162,7 +185,7 @@ def _split_pass_through(argv: list[str]) -> tuple[list[str], list[str]]:
     i = 0
     while i < len(argv):
         token = argv[i]
-        if token in ("--data-dir", "--lang"):
+        if token in _VALUED:
             i += 2
             continue
         if token.startswith("-"):
@@ -183,7 +206,7 @@ def _option_value(argv: list[str], name: str) -> str | None:
             value = argv[i + 1]
         elif token.startswith(name + "="):
             value = token.partition("=")[2]
-        elif not token.startswith("-") and (i == 0 or argv[i - 1] not in ("--data-dir", "--lang")):
+        elif not token.startswith("-") and (i == 0 or argv[i - 1] not in _VALUED):
             break  # the command: what follows is its own
     return value
 
@@ -220,18 +243,39 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str, code: int = 1) -> int:
+    log.warning("%s", message)
     print(_("rnnprep: error: {message}").format(message=message), file=sys.stderr)
     return code
+
+
+def start_log(level: str) -> None:
+    """The rotating log in the data folder (quiz.logs); quietly none if it can't be written."""
+    from quiz import logs
+
+    try:
+        from quiz.locations import data_dir
+
+        folder = data_dir()
+    except OSError:  # a data folder that can't be made: the store will say so
+        return
+    logs.setup(folder, level)
+    log.info("rnnprep %s: %s", __version__, " ".join(sys.argv[1:]))
 
 
 def _run(args: argparse.Namespace, rest: list[str], lang: Lang) -> int:
     if args.data_dir is not None:
         os.environ[HOME_ENV] = str(args.data_dir.expanduser().resolve())
+    start_log(args.log_level)
     if args.lang is not None:
         from quiz.locations import data_dir
 
         remember_language(data_dir(), args.lang)
     args.lang = lang
+
+    if args.command == "doctor":
+        from quiz.doctor import doctor
+
+        return doctor(args.json)
 
     if args.command == "bank":
         return bank_check(args.dir, args.json) if args.bank_command == "check" else bank_flagged()
