@@ -62,6 +62,19 @@ def test_each_topic_is_substantial_and_varied(topic: str) -> None:
 # --- LSTM --------------------------------------------------------------------------------------
 
 
+def formula(text: str, **values: torch.Tensor) -> torch.Tensor:
+    """Evaluate a bank formula such as "h' = o * tanh(c')" on tensors (1-D vectors, matrices).
+
+    Only the right-hand side counts, up to any ": explanation"; c' is read as c_new, x^2 as x**2,
+    and a matrix written before its operand ("W_hn h", "diag(...) W_hh") multiplies it.
+    """
+    expr = text.split(":")[0].split(" = ", 1)[-1].replace("^", "**").replace("'", "_new")
+    expr = re.sub(r"\b(W_\w+) (?=[(\w])", r"\1 @ ", expr)
+    expr = re.sub(r"\) (?=W_)", ") @ ", expr)
+    env = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "diag": torch.diag}
+    return eval(expr, env, dict(values))  # bank text from this repository, not user input
+
+
 def _manual_lstm_step(lstm: nn.LSTM, x, h, c, order: list[str]):
     gates = x @ lstm.weight_ih_l0.T + lstm.bias_ih_l0 + h @ lstm.weight_hh_l0.T + lstm.bias_hh_l0
     chunk = dict(zip(order, gates.chunk(4, dim=-1), strict=True))
@@ -73,7 +86,6 @@ def _manual_lstm_step(lstm: nn.LSTM, x, h, c, order: list[str]):
 
 def test_lstm_gate_order_matches_torch() -> None:
     order = [part.strip() for part in right("lstm.torch-gate-order").split(",")]
-    assert order == ["i", "f", "g", "o"]
     torch.manual_seed(0)
     lstm = nn.LSTM(3, 5)
     x, h, c = torch.randn(2, 3), torch.randn(2, 5), torch.randn(2, 5)
@@ -87,13 +99,28 @@ def test_lstm_gate_order_matches_torch() -> None:
 
 
 def test_lstm_equations() -> None:
-    assert right("lstm.cell-update") == "c' = f * c + i * g"
-    assert right("lstm.hidden-from-cell") == "h' = o * tanh(c')"
-    assert picked("lstm.gate-activations") == {
-        "The input gate i",
-        "The forget gate f",
-        "The output gate o",
+    """The taught equations, evaluated on torch's gate values, give torch's c' and h'."""
+    torch.manual_seed(5)
+    cell = nn.LSTMCell(3, 4).double()
+    x, h, c = (torch.randn(n, dtype=torch.float64) for n in (3, 4, 4))
+    with torch.no_grad():
+        h_ref, c_ref = cell(x, (h, c))
+        pre = cell.weight_ih @ x + cell.bias_ih + cell.weight_hh @ h + cell.bias_hh
+        blocks = dict(zip("ifgo", pre.chunk(4), strict=True))  # torch's order, tested above
+    i, f, o = (torch.sigmoid(blocks[k]) for k in "ifo")
+    g = torch.tanh(blocks["g"])
+    assert right("lstm.cell-update").startswith("c' =")
+    assert torch.allclose(formula(right("lstm.cell-update"), f=f, c=c, i=i, g=g), c_ref)
+    assert right("lstm.hidden-from-cell").startswith("h' =")
+    assert torch.allclose(formula(right("lstm.hidden-from-cell"), o=o, c_new=c_ref), h_ref)
+    # The picked gates (named by their last letter) are exactly those torch squashes by sigmoid:
+    # a step with sigmoid on those and tanh on the rest reproduces torch.
+    sigmoid_gates = {text.split()[-1] for text in picked("lstm.gate-activations")}
+    squashed = {
+        k: (torch.sigmoid if k in sigmoid_gates else torch.tanh)(v) for k, v in blocks.items()
     }
+    c_new = squashed["f"] * c + squashed["i"] * squashed["g"]
+    assert torch.allclose(c_new, c_ref) and torch.allclose(squashed["o"] * torch.tanh(c_new), h_ref)
     assert truth("lstm.cell-state-bounded") is False
     assert truth("lstm.forget-gate-history") is False
 
@@ -133,9 +160,6 @@ def _manual_gru_step(gru: nn.GRU, x, h, order: list[str], reset_after: bool = Tr
 
 def test_gru_gate_order_and_equations_match_torch() -> None:
     order = [part.strip() for part in right("gru.torch-gate-order").split(",")]
-    assert order == ["r", "z", "n"]
-    assert right("gru.update-equation") == "h' = (1 - z) * n + z * h"
-    assert right("gru.candidate-torch") == "n = tanh(W_in x + b_in + r * (W_hn h + b_hn))"
     torch.manual_seed(1)
     gru = nn.GRU(3, 5)
     x, h = torch.randn(2, 3), torch.randn(2, 5)
@@ -146,11 +170,40 @@ def test_gru_gate_order_and_equations_match_torch() -> None:
         assert not torch.allclose(before, h_ref[0], atol=1e-3)
 
 
+def _gru_values() -> tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor]:
+    """Weights, inputs and gates of one torch GRUCell step (1-D), its n, and its h'."""
+    torch.manual_seed(6)
+    cell = nn.GRUCell(3, 4).double()
+    x, h = torch.randn(3, dtype=torch.float64), torch.randn(4, dtype=torch.float64)
+    with torch.no_grad():
+        h_ref = cell(x, h)
+        w_i, w_h = cell.weight_ih.chunk(3), cell.weight_hh.chunk(3)
+        b_i, b_h = cell.bias_ih.chunk(3), cell.bias_hh.chunk(3)
+        r = torch.sigmoid(w_i[0] @ x + b_i[0] + w_h[0] @ h + b_h[0])
+        z = torch.sigmoid(w_i[1] @ x + b_i[1] + w_h[1] @ h + b_h[1])
+    n = (h_ref - z * h) / (1 - z)  # torch's h' = (1 - z) n + z h, solved for n
+    values = {"x": x, "h": h, "r": r, "z": z, "W_in": w_i[2], "b_in": b_i[2]}
+    return {**values, "W_hn": w_h[2], "b_hn": b_h[2]}, n, h_ref
+
+
+def test_gru_equations_give_torchs_step() -> None:
+    values, n, h_ref = _gru_values()
+    assert right("gru.update-equation").startswith("h' =")
+    update = formula(right("gru.update-equation"), z=values["z"], n=n, h=values["h"])
+    assert torch.allclose(update, h_ref)
+    assert right("gru.candidate-torch").startswith("n =")
+    assert torch.allclose(formula(right("gru.candidate-torch"), **values), n)
+
+
 def test_gru_spot_errors_and_keras() -> None:
+    values, n, h_ref = _gru_values()
     line, fix = wrong_line("gru.flipped-update-spot")
-    assert line == "h' = z * n + (1 - z) * h" and fix == "h' = (1 - z) * n + z * h"
+    z, h = values["z"], values["h"]
+    assert not torch.allclose(formula(line, z=z, n=n, h=h), h_ref)
+    assert torch.allclose(formula(fix, z=z, n=n, h=h), h_ref)
     line, fix = wrong_line("gru.reset-before-spot")
-    assert "W_hn (r * h)" in line and "r * (W_hn h + b_hn)" in fix
+    assert not torch.allclose(formula(line, **values), n)
+    assert torch.allclose(formula(fix, **values), n)
     assert right("gru.keras-kernel-order").startswith("z, r, h")
     assert "Set the forget-gate bias to 1" not in picked("gru.port-from-keras")
     assert truth("gru.no-cell-state") is False
@@ -225,7 +278,6 @@ def test_seed003_parameter_numbers_are_keras_not_torch() -> None:
 
 
 def test_step_jacobian_matches_autograd() -> None:
-    assert right("gradients.step-jacobian") == "diag(1 - h_t^2) W_hh"
     torch.manual_seed(2)
     w_hh, w_ih = torch.randn(4, 4, dtype=torch.float64), torch.randn(4, 3, dtype=torch.float64)
     x, h_prev = torch.randn(3, dtype=torch.float64), torch.randn(4, dtype=torch.float64)
@@ -234,8 +286,8 @@ def test_step_jacobian_matches_autograd() -> None:
         return torch.tanh(w_hh @ h + w_ih @ x)
 
     jac = torch.autograd.functional.jacobian(step, h_prev)
-    h_t = step(h_prev)
-    assert torch.allclose(jac, torch.diag(1 - h_t**2) @ w_hh, atol=1e-12)
+    taught = formula(right("gradients.step-jacobian"), h_t=step(h_prev), W_hh=w_hh)
+    assert torch.allclose(jac, taught, atol=1e-12)
 
 
 def test_gain_above_one_is_necessary_not_sufficient_for_exploding() -> None:
