@@ -253,6 +253,7 @@ def test_every_seed_erratum_except_000_is_covered() -> None:
     cited = {q(qid).source for qid in SEED_SLIPS}
     assert cited == {SEED_SOURCES[seed] for seed in ("001", "002", "003", "004")}
     assert cited <= set(load_sources())
+    # Wording is the point below: each marked line must quote the tutorial's own slip.
     assert "o_t * c_t" in wrong_line("lstm.seed001-output-no-tanh")[0]
     assert "i_t * x_t" in wrong_line("lstm.seed001-cell-from-input")[0]
     assert "by addition" in wrong_line("lstm.seed004-output-addition")[0]
@@ -268,10 +269,20 @@ def test_seed003_parameter_numbers_are_keras_not_torch() -> None:
     assert sum(p.numel() for p in nn.LSTM(128, 64, **meta).parameters()) == 49664
     assert sum(p.numel() for p in nn.LSTM(4096, 256, **meta).parameters()) == 4458496
     assert q("param_count.seed003-in-torch").answer == 49664
+    torch_count = sum(p.numel() for p in nn.LSTM(4096, 256, **meta).parameters())
     line, fix = wrong_line("param_count.seed003-spot")
-    assert "4,457,472" in line and "4,458,496" in fix
-    assert right("param_count.keras-gru-variants") == "37,248 and 37,056"
-    assert sum(p.numel() for p in nn.GRU(128, 64, **meta).parameters()) == 37248
+    assert torch_count not in _numbers(line) and torch_count in _numbers(fix)
+    # Keras GRU(64) on 128 features: kernel (128, 3u), recurrent kernel (u, 3u), and a bias of
+    # shape (2, 3u) with reset_after=True (the default) or (3u,) with reset_after=False.
+    units, kernels = 64, 128 * 192 + 64 * 192
+    keras = [kernels + 2 * 3 * units, kernels + 3 * units]
+    gru = sum(p.numel() for p in nn.GRU(128, 64, **meta).parameters())
+    assert _numbers(right("param_count.keras-gru-variants")) == keras and keras[0] == gru
+
+
+def _numbers(text: str) -> list[int]:
+    """The whole numbers written in a text, "4,458,496" read as 4458496."""
+    return [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*\d|\d", text)]
 
 
 # --- Gradients ---------------------------------------------------------------------------------
