@@ -16,10 +16,23 @@ from pathlib import Path
 
 from exercises import catalogue
 from exercises.api import Grader
+from exercises.errors import UsageError
 from exercises.runner import DEFAULT_TIMEOUT
-from quiz.locations import REPO_ROOT, exercises_dir
+from quiz.locations import exercises_dir, solution_fixtures_dir
 
-FIXTURES = REPO_ROOT / "tests" / "fixtures" / "solutions"
+# The mistake fixtures are test files, not shipped: the dev check needs a source checkout.
+FIXTURES = solution_fixtures_dir()
+
+
+def fixtures() -> Path:
+    """tests/fixtures/solutions; UsageError, saying why, where there is no checkout."""
+    if FIXTURES is None or not FIXTURES.is_dir():
+        raise UsageError(
+            "the catalogue dev check needs a source checkout (it grades the mistake files in"
+            " tests/fixtures/solutions, which the installed package does not ship): run it from"
+            " a clone, e.g. `make check-exercises`"
+        )
+    return FIXTURES
 
 
 @dataclass(frozen=True)
@@ -48,7 +61,7 @@ class Outcome:
 def expectations(exercise: catalogue.Exercise) -> list[tuple[Path, str]]:
     """(file, expected verdict) for the starter, the solution and every fixture."""
     cases = [(exercise.starter, "not_implemented"), (exercise.solution, "pass")]
-    folder = FIXTURES / exercise.name
+    folder = fixtures() / exercise.name
     cases += [(f, f.stem.split("__")[0]) for f in sorted(folder.glob("*.py"))]
     return cases
 
@@ -73,7 +86,8 @@ def gaps(exercise: catalogue.Exercise) -> list[str]:
         if not _resolves(dotted):
             missing.append(f"forbidden name {dotted} does not exist in this torch (a typo?)")
     covered = {expected for _, expected in expectations(exercise)}
-    missing += [f"no fixture in {FIXTURES / exercise.name} for {i}" for i in sorted(ids - covered)]
+    folder = fixtures() / exercise.name
+    missing += [f"no fixture in {folder} for {i}" for i in sorted(ids - covered)]
     return missing
 
 
@@ -89,6 +103,7 @@ def _resolves(dotted: str) -> bool:
 
 def run(grader: Grader, seed: int, timeout: float = DEFAULT_TIMEOUT) -> list[Outcome]:
     """Check the whole catalogue through one grader; one Outcome per graded file or gap."""
+    fixtures()  # before any grading: without a checkout there is nothing to check against
     outcomes: list[Outcome] = []
     for name in catalogue.names():
         try:

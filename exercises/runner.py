@@ -29,7 +29,6 @@ import msgspec
 from exercises import results
 from exercises.errors import GraderError, UsageError
 from exercises.results import Check, Diagnosis, GradeResult
-from quiz.locations import REPO_ROOT
 
 if TYPE_CHECKING:
     import psutil
@@ -43,9 +42,23 @@ START_TIMEOUT = 120.0  # a cold disk can make `import torch` slow; that is not t
 POLL_S = 0.05
 OUTPUT_READ = 64 * 1024  # bytes of the capture read back; results.learner_output keeps 8 KiB
 
-_BOOT = (
-    "import sys; sys.path.insert(0, {root!r}); from exercises.child import main; main(sys.argv[1:])"
-)
+# The child imports only installed modules: `-I` leaves the checkout and the current directory off
+# its path, so it finds `exercises` where the interpreter's installation (a wheel, or the editable
+# install of a checkout) puts it. It must be the same copy the parent runs; if it is not (a venv
+# shared with another checkout) the child says so and exits, rather than grade with other code.
+CHILD_FILE = Path(__file__).resolve().with_name("child.py")
+_BOOT = """\
+import os, sys
+try:
+    import exercises.child as child
+except ModuleNotFoundError as exc:
+    if exc.name != "exercises":
+        raise
+    sys.exit(f"rnnprep is not installed for {{sys.executable}}: pip install -e . (or the wheel)")
+if os.path.realpath(child.__file__) != {child!r}:
+    sys.exit(f"the installed grader {{child.__file__}} is not this one ({child}): pip install -e .")
+child.main(sys.argv[1:])
+"""
 
 
 @dataclass(frozen=True)
@@ -123,7 +136,7 @@ class Worker:
             "-I",  # no PYTHON* variables, no user site, no current directory on sys.path
             "-u",  # learner prints reach the capture file even if the child is killed
             "-c",
-            _BOOT.format(root=str(REPO_ROOT)),
+            _BOOT.format(child=str(CHILD_FILE)),
             "--requests",
             str(request_r),
             "--events",

@@ -385,10 +385,14 @@ BY_HEADINGS = {
 
 def bank_check(directory: Path | None, as_json: bool) -> int:
     """Validate every bank and interview script; counts by topic, type, difficulty, language."""
-    from quiz.bank import load_bank
+    from quiz.bank import BankProblem, load_bank
+    from quiz.locations import questions_dir
 
     bank = load_bank(directory)
     problems = list(bank.problems)
+    if not bank.questions and not problems:  # a lost bank must not pass as a clean, empty one
+        folder = directory or questions_dir()
+        problems.append(BankProblem(folder, None, None, f"no questions found in {folder}"))
     counts = bank.counts()
     total = len(bank.questions)
     counts["language"] = {"en": total, "zh-Hant": total, "zh-Hans": total}

@@ -27,8 +27,9 @@ from babel.messages.pofile import read_po, write_po
 
 from quiz.i18n import to_simplified
 from quiz.l10n import DOMAIN, LOCALE_DIR
+from quiz.locations import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT  # the source tree the strings are extracted from (a checkout, for developers)
 SOURCES = ("quiz", "exercises")
 # Babel's own keywords, plus the explicit-language forms in quiz.l10n.
 KEYWORDS = {**DEFAULT_KEYWORDS, "gettext_for": (2,), "ngettext_for": (2, 3)}

@@ -23,12 +23,12 @@ from msgspec import Meta, Struct
 from quiz.bank import Bank, safe_load
 from quiz.i18n import Lang
 from quiz.l10n import ngettext_for
-from quiz.locations import REPO_ROOT, exercises_dir
+from quiz.locations import exercises_dir, links_path
 from quiz.questions import Question, QuestionId, Text
 from quiz.scheduler import due_at
 from quiz.store import Store, now_utc
 
-LINKS_FILE = REPO_ROOT / "data" / "links.yaml"
+LINKS_FILE = links_path()
 EXERCISE_SPEC = "exercise.yaml"  # exercises.catalogue.SPEC_FILE, named here to skip pydantic
 
 

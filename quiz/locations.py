@@ -1,12 +1,22 @@
-"""Where rnnprep keeps things: shipped content beside the code, progress in the user's data dir.
+"""Where rnnprep keeps things: every path the app uses is looked up here, and only here.
 
-`RNNPREP_HOME` (or `--data-dir`, which sets it) moves everything the user owns, so tests and child
-processes such as the grader agree on one place.
+Shipped content (banks, interview scripts, links, sources, glossary, exercises) lives in
+packages and is found with importlib.resources, so a checkout (editable install, or `python -m
+quiz` run from it) and an installed wheel resolve it the same way:
+  - `rnnprep_data`: the checkout's top-level data/ folder, which pyproject.toml maps to that
+    package name in the wheel (a bare `data` would be too generic a name in site-packages);
+  - `exercises`: the exercise folders beside the grader's code.
+Styles and interface catalogues sit inside the `quiz` package (quiz.tui, quiz.l10n).
+
+What the user owns stays under platformdirs. `RNNPREP_HOME` (or `--data-dir`, which sets it)
+moves all of it, so tests and child processes such as the grader agree on one place.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import os
+from functools import cache
 from pathlib import Path
 
 from platformdirs import user_cache_path, user_data_path
@@ -14,7 +24,33 @@ from platformdirs import user_cache_path, user_data_path
 from quiz.l10n import _
 
 HOME_ENV = "RNNPREP_HOME"
+DATA_PACKAGE = "rnnprep_data"  # data/ in the checkout; see pyproject.toml [tool.setuptools]
+EXERCISES_PACKAGE = "exercises"
+# The folder above the `quiz` package: a checkout's root, or site-packages in an installed wheel.
+# Only for developer tools that need a checkout (see checkout_dir); never for shipped content.
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@cache
+def _package_dir(package: str) -> Path:
+    """The folder of a shipped package, as importlib.resources finds it."""
+    try:
+        root = importlib.resources.files(package)
+    except ModuleNotFoundError:
+        # A checkout run without installing it (`python -m quiz` with nothing but the checkout
+        # on sys.path) has no `rnnprep_data` package: only then is data/ taken from beside the code.
+        if package == DATA_PACKAGE and (REPO_ROOT / "data" / "__init__.py").is_file():
+            return REPO_ROOT / "data"
+        raise
+    if not isinstance(root, Path):  # a zip import: the banks' cache and globbing need real files
+        raise RuntimeError(f"rnnprep must be installed as files, not zipped: {root}")
+    return root
+
+
+def checkout_dir() -> Path | None:
+    """The source checkout the code runs from, or None in an installed wheel. Only developer
+    tools (the catalogue dev check, the interface-catalogue build) need one."""
+    return REPO_ROOT if (REPO_ROOT / "pyproject.toml").is_file() else None
 
 
 def data_dir() -> Path:
@@ -72,21 +108,42 @@ def reports_dir() -> Path:
     return path
 
 
+def shipped_data_dir() -> Path:
+    """The shipped content folder (data/ in a checkout, the rnnprep_data package in a wheel)."""
+    return _package_dir(DATA_PACKAGE)
+
+
 def questions_dir() -> Path:
     """The shipped question banks."""
-    return REPO_ROOT / "data" / "questions"
+    return shipped_data_dir() / "questions"
 
 
 def sources_path() -> Path:
     """The table of sources questions cite by id."""
-    return REPO_ROOT / "data" / "sources.yaml"
+    return shipped_data_dir() / "sources.yaml"
 
 
 def interviews_dir() -> Path:
     """The shipped mock-interview scripts."""
-    return REPO_ROOT / "data" / "interviews"
+    return shipped_data_dir() / "interviews"
+
+
+def links_path() -> Path:
+    """data/links.yaml: grader diagnoses -> the questions that drill them."""
+    return shipped_data_dir() / "links.yaml"
+
+
+def glossary_path() -> Path:
+    """data/glossary.yaml: one Taiwan term per concept, for the Chinese text checks."""
+    return shipped_data_dir() / "glossary.yaml"
 
 
 def exercises_dir() -> Path:
     """The shipped coding exercises (one folder each)."""
-    return REPO_ROOT / "exercises"
+    return _package_dir(EXERCISES_PACKAGE)
+
+
+def solution_fixtures_dir() -> Path | None:
+    """tests/fixtures/solutions in a checkout (the dev check's mistake files); None in a wheel."""
+    root = checkout_dir()
+    return root / "tests" / "fixtures" / "solutions" if root else None

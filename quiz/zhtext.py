@@ -28,9 +28,9 @@ import msgspec
 import yaml
 from msgspec import Meta, Struct
 
-from quiz.locations import REPO_ROOT
+from quiz.locations import glossary_path
 
-GLOSSARY_FILE = REPO_ROOT / "data" / "glossary.yaml"
+GLOSSARY_FILE = glossary_path()
 
 FULL_WIDTH = {
     ",": "，",

@@ -15,7 +15,10 @@ import pytest
 from quiz.bank import load_bank, right_is_longest
 from quiz.questions import Numeric, Single
 
-RNNPREP = str(Path(sys.executable).parent / "rnnprep")
+# The code under test, from this checkout: never the venv's `rnnprep` script, which runs whatever
+# checkout its editable install points at.
+REPO = Path(__file__).resolve().parent.parent
+RNNPREP = [sys.executable, "-m", "quiz"]
 SYLLABUS = {
     "rnn_basics", "lstm", "gru", "lstm_vs_gru", "gradients", "bptt", "clipping", "param_count",
     "shapes", "seq_tasks", "bidirectional_stacked", "attention_seq2seq", "teacher_forcing",
@@ -28,7 +31,11 @@ SYLLABUS = {
 @pytest.fixture(scope="module")
 def report() -> dict:
     result = subprocess.run(
-        [RNNPREP, "bank", "check", "--json"], capture_output=True, text=True, timeout=120
+        [*RNNPREP, "bank", "check", "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout)

@@ -11,11 +11,14 @@ from quiz import __version__
 from quiz.store import Store
 from tests.conftest import BROKEN_BANKS, MINI_BANK
 
-RNNPREP = str(Path(sys.executable).parent / "rnnprep")
+# The code under test, from this checkout: never the venv's `rnnprep` script, which runs whatever
+# checkout its editable install points at.
+REPO = Path(__file__).resolve().parent.parent
+RNNPREP = [sys.executable, "-m", "quiz"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([RNNPREP, *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([*RNNPREP, *args], cwd=REPO, capture_output=True, text=True, timeout=120)
 
 
 def test_version_from_script_and_module() -> None:

@@ -144,7 +144,8 @@ def test_watch_regrades_on_save_and_stops_on_ctrl_c(home: Path, tmp_path: Path) 
     path = tmp_path / "mine.py"
     path.write_text((REPO / "exercises" / "rnn_cell" / "starter.py").read_text())
     proc = subprocess.Popen(
-        [str(GRADE), "exercise", "rnn_cell", "--file", str(path), "--watch", "--json"],
+        [*GRADE, "exercise", "rnn_cell", "--file", str(path), "--watch", "--json"],
+        cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

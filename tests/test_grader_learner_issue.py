@@ -74,7 +74,7 @@ def test_each_exit_code_from_the_real_cli(home: Path) -> None:
             sys.executable,
             "-c",
             "import sys; from exercises import runner, cli;"
-            " runner._BOOT = 'import sys; sys.exit(7)  # {root}';"
+            " runner._BOOT = 'import sys; sys.exit(7)  # {child}';"
             " sys.exit(cli.main(sys.argv[1:]))",
             "exercise",
             "rnn_cell",
@@ -91,7 +91,8 @@ def test_ctrl_c_mid_grading_exits_130(home: Path, tmp_path: Path) -> None:
     slow = tmp_path / "slow.py"
     slow.write_text("import time\ntime.sleep(60)\n" + SOLUTION.read_text())
     proc = subprocess.Popen(
-        [str(GRADE), "exercise", "rnn_cell", "--file", str(slow), "--timeout", "90"],
+        [*GRADE, "exercise", "rnn_cell", "--file", str(slow), "--timeout", "90"],
+        cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -126,7 +127,8 @@ def test_watch_counts_neither_an_unchanged_save_nor_a_reset(home: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_text(RELU.read_text())
     proc = subprocess.Popen(
-        [str(GRADE), "exercise", "rnn_cell", "--watch", "--json"],
+        [*GRADE, "exercise", "rnn_cell", "--watch", "--json"],
+        cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

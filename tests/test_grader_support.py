@@ -17,7 +17,13 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "solutions"
-GRADE = Path(sys.executable).with_name("grade")  # the console script `pip install -e .` made
+# `grade` from this checkout (run() sets cwd=REPO, first on the path), not the venv's console
+# script, which runs whatever checkout its editable install points at.
+GRADE = [
+    sys.executable,
+    "-c",
+    "import sys; from exercises.cli import main; sys.exit(main(sys.argv[1:]))",
+]
 PARALLEL = 2  # grading processes at once: the CI machine has two cores
 
 
@@ -54,8 +60,7 @@ def run(
 
 
 def grade(*args: str, home: Path, env: dict[str, str] | None = None) -> Run:
-    assert GRADE.exists(), "run `pip install -e '.[dev]'` so the `grade` script exists"
-    return run([str(GRADE), *args], home, env=env)
+    return run([*GRADE, *args], home, env=env)
 
 
 # `rnnprep exercise ARGS`, through the function the rnnprep CLI hands them to.

@@ -28,7 +28,10 @@ from quiz.l10n_build import extract, mo_path, po_path
 from quiz.tui.app import RnnPrepApp
 from tests.conftest import MINI_BANK
 
-RNNPREP = str(Path(sys.executable).parent / "rnnprep")
+# The code under test, from this checkout: never the venv's `rnnprep` script, which runs whatever
+# checkout its editable install points at.
+REPO = Path(__file__).resolve().parent.parent
+RNNPREP = [sys.executable, "-m", "quiz"]
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%\([a-z_]+\)[srd]|%[srd]|\$\{[a-z_]+\}")
 
 
@@ -134,7 +137,9 @@ def test_runtime_needs_no_babel_textual_or_torch() -> None:
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if k != "RNNPREP_LANG"} | (env or {})
-    return subprocess.run([RNNPREP, *args], capture_output=True, text=True, timeout=120, env=full)
+    return subprocess.run(
+        [*RNNPREP, *args], cwd=REPO, capture_output=True, text=True, timeout=120, env=full
+    )
 
 
 def test_help_in_simplified_chinese_argparse_words_too() -> None:

@@ -13,14 +13,21 @@ from quiz.bank import load_bank
 from quiz.store import Store, now_utc
 from tests.test_stats import JSON_KEYS, clock, record
 
-RNNPREP = str(Path(sys.executable).parent / "rnnprep")
+# The code under test, from this checkout: never the venv's `rnnprep` script, which runs whatever
+# checkout its editable install points at.
+REPO = Path(__file__).resolve().parent.parent
+RNNPREP = [sys.executable, "-m", "quiz"]
 KEYS = JSON_KEYS
 
 
 def stats(*flags: str) -> dict:
     """Runs with RNNPREP_HOME pointing at this test's data dir (the autouse fixture sets it)."""
     result = subprocess.run(
-        [RNNPREP, *flags, "stats", "--json"], capture_output=True, text=True, timeout=120
+        [*RNNPREP, *flags, "stats", "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
