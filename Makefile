@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: quiz test setup lint bench check-exercises catalogues clean
+.PHONY: quiz test setup lint bench check-exercises catalogues wheel-check clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -35,6 +35,10 @@ bench: setup
 
 check-exercises: setup
 	$(BIN)/grade exercise --all --check-catalogue
+
+# Build the wheel, install it in a fresh venv outside the checkout, run the CLIs from elsewhere.
+wheel-check:
+	PYTHON=$(PYTHON) .ci/wheel-check
 
 # Interface translations: extract strings, update zh_Hant.po, generate zh_Hans.po, compile both .mo.
 catalogues: setup
