@@ -60,3 +60,17 @@ def test_dev_check_without_a_checkout_says_it_needs_one(monkeypatch: pytest.Monk
     monkeypatch.setattr(devcheck, "FIXTURES", None)
     with pytest.raises(UsageError, match="needs a source checkout"):
         devcheck.run(grader=None, seed=0)  # type: ignore[arg-type]  # refused before grading
+
+
+def test_grader_child_refuses_a_copy_other_than_the_parents(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The child imports the installed package; if that is not the code the parent runs (a venv
+    shared with another checkout), grading stops with the reason instead of judging other code."""
+    from exercises import catalogue, runner
+    from exercises.errors import GraderError
+
+    exercise = catalogue.load("rnn_cell")
+    monkeypatch.setattr(runner, "CHILD_FILE", Path("/elsewhere/exercises/child.py"))
+    with runner.Worker() as worker, pytest.raises(GraderError, match="is not this one"):
+        worker.grade(runner.Job(exercise, exercise.solution))
