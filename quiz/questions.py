@@ -21,7 +21,7 @@ import math
 import random
 import string
 import typing
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, cast
 
 import msgspec
 from msgspec import Meta, Struct
@@ -121,7 +121,7 @@ def register(cls: Q) -> Q:
         raise UnknownQuestionType(f"question type {tag!r} does not define {', '.join(missing)}")
     QUESTION_CLASSES[tag] = cls
     global _union
-    _union = typing.Union[tuple(QUESTION_CLASSES.values())]  # noqa: UP007 (built at run time)
+    _union = cast(Any, typing.Union)[tuple(QUESTION_CLASSES.values())]  # built at run time
     return cls
 
 
@@ -131,7 +131,7 @@ def question_class(kind: str | QuestionBase | type[QuestionBase]) -> type[Questi
         cls = QUESTION_CLASSES.get(kind)
     else:
         cls = kind if isinstance(kind, type) else type(kind)
-        cls = cls if QUESTION_CLASSES.get(cls.__struct_config__.tag) is cls else None
+        cls = cls if cls in QUESTION_CLASSES.values() else None
     if cls is None:
         name = kind if isinstance(kind, str) else getattr(kind, "__name__", type(kind).__name__)
         raise UnknownQuestionType(f"unregistered question type {name}")
@@ -178,7 +178,7 @@ def _shuffled(count: int, rng: random.Random) -> tuple[int, ...]:
 
 
 @register
-class Single(QuestionBase, tag="single"):
+class Single(QuestionBase, frozen=True, tag="single"):
     """Pick the one right choice."""
 
     choices: Annotated[list[Text], Meta(min_length=2)]
@@ -207,7 +207,7 @@ class Single(QuestionBase, tag="single"):
 
 
 @register
-class Multi(QuestionBase, tag="multi"):
+class Multi(QuestionBase, frozen=True, tag="multi"):
     """Select all that apply."""
 
     choices: Annotated[list[Text], Meta(min_length=2)]
@@ -247,7 +247,7 @@ class Multi(QuestionBase, tag="multi"):
 
 
 @register
-class TrueFalse(QuestionBase, tag="truefalse"):
+class TrueFalse(QuestionBase, frozen=True, tag="truefalse"):
     answer: bool
     expected_seconds: ClassVar[float] = 10.0
 
@@ -261,7 +261,7 @@ class TrueFalse(QuestionBase, tag="truefalse"):
 
 
 @register
-class Numeric(QuestionBase, tag="numeric"):
+class Numeric(QuestionBase, frozen=True, tag="numeric"):
     """A number, within an absolute or relative tolerance.
 
     With `generator`, the named function in quiz.generators draws fresh parameters for every
@@ -319,7 +319,7 @@ class Numeric(QuestionBase, tag="numeric"):
 
 
 @register
-class Order(QuestionBase, tag="order"):
+class Order(QuestionBase, frozen=True, tag="order"):
     """Put the steps in order; `items` are written in one right order and shown shuffled.
 
     `may_swap` lists groups of item indices whose order among themselves does not matter (a pair,
@@ -410,7 +410,7 @@ class Order(QuestionBase, tag="order"):
 
 
 @register
-class SpotError(QuestionBase, tag="spot_error"):
+class SpotError(QuestionBase, frozen=True, tag="spot_error"):
     """A passage with one planted error; the learner picks the wrong line."""
 
     lines: Annotated[list[Text], Meta(min_length=2)]
@@ -432,7 +432,7 @@ class SpotError(QuestionBase, tag="spot_error"):
 
 
 @register
-class Free(QuestionBase, tag="free"):
+class Free(QuestionBase, frozen=True, tag="free"):
     """An open interview question: typed answer, then self-check against key points.
 
     Answered with a `FreeAnswer`; the outcome's response is that answer, cleaned, with only the

@@ -91,7 +91,7 @@ class MultiAnswer(OptionList):
 
     BINDINGS = [
         *DIGITS,
-        Binding("space", "toggle", N_("Tick"), id="answer.tick", tooltip=N_("Tick or untick")),
+        Binding("space", "tick", N_("Tick"), id="answer.tick", tooltip=N_("Tick or untick")),
         Binding(
             "enter", "submit", N_("Submit"), id="answer.submit", tooltip=N_("Submit the selection")
         ),
@@ -116,7 +116,7 @@ class MultiAnswer(OptionList):
             self.highlighted = index
             self._toggle(index)
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         if self.highlighted is not None:
             self._toggle(self.highlighted)
 
