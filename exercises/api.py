@@ -1,10 +1,13 @@
 """The grader as plain Python, for the TUI and the CLI: functions that return data and never print.
 
     >>> from exercises import api
-    >>> result = api.grade("lstm_cell")           # one-off: starts and ends a child process
-    >>> with api.Grader() as grader:              # warm: one child, re-grades in milliseconds
+    >>> store = Store(db_path())                  # the caller's one Store for the process
+    >>> result = api.grade("lstm_cell", store=store)  # one-off: starts and ends a child process
+    >>> with api.Grader(store=store) as grader:   # warm: one child, re-grades in milliseconds
     ...     grader.grade("lstm_cell")
 
+Attempts are recorded in the Store the caller passes (the CLI opens one per process, the app
+passes its own); exercises never decides where progress lives.
 Errors: UsageError (unknown exercise, missing file, no CUDA), GraderError (the grader broke).
 Nothing here imports torch; only the child process does.
 """
@@ -24,7 +27,6 @@ from exercises.results import GradeResult
 from exercises.runner import DEFAULT_TIMEOUT, Job, Worker
 from exercises.workspace import Hint, hints_shown, learner_file, next_hint, reset
 from quiz.l10n import _
-from quiz.locations import db_path
 from quiz.store import Store
 
 __all__ = [
@@ -33,7 +35,6 @@ __all__ = [
     "Grader",
     "Hint",
     "grade",
-    "grade_all",
     "hints_shown",
     "learner_file",
     "list_exercises",
@@ -59,13 +60,25 @@ class ExerciseInfo:
     file: Path
 
 
-def list_exercises() -> list[ExerciseInfo]:
-    """Every exercise with the learner's standing, from the progress store."""
-    store = Store(db_path())
-    try:
-        standing = store.exercise_status()
-    finally:
-        store.close()
+def _default_store() -> Store:
+    """The user's store, for callers that pass none (quiz.tui until it passes app.store).
+
+    Transitional: the CLI and the app own the process's one Store and pass it in.
+    """
+    from quiz.locations import db_path
+
+    return Store(db_path())
+
+
+def list_exercises(store: Store | None = None) -> list[ExerciseInfo]:
+    """Every exercise with the learner's standing, from the progress `store`."""
+    if store is None:
+        own = _default_store()
+        try:
+            return list_exercises(own)
+        finally:
+            own.close()
+    standing = store.exercise_status()
     infos = []
     for exercise in catalogue.load_all():
         seen = standing.get(exercise.name)
@@ -93,11 +106,14 @@ class Grader:
     """Grades through one child process kept warm between requests (a fresh one after a crash).
 
     One grading at a time: from several threads, serialise the calls or give each its own Grader.
-    Pass `worker` to reuse one already started (the CLI starts it before importing this module).
+    Pass `worker` to reuse one already started (the CLI starts it before importing this module)
+    and `store`, the process's progress store, where attempts are recorded.
     """
 
-    def __init__(self, worker: Worker | None = None) -> None:
+    def __init__(self, worker: Worker | None = None, store: Store | None = None) -> None:
         self._worker = worker or Worker()
+        self._store = store
+        self._own_store: Store | None = None  # opened by _recorder when no store was passed
         self._graded: dict[tuple[str, Path], str] = {}  # digest of the content last graded
 
     def __enter__(self) -> Grader:
@@ -114,6 +130,16 @@ class Grader:
 
     def close(self) -> None:
         self._worker.close()
+        if self._own_store is not None:
+            self._own_store.close()
+            self._own_store = None
+
+    def _recorder(self) -> Store:
+        if self._store is not None:
+            return self._store
+        if self._own_store is None:
+            self._own_store = _default_store()
+        return self._own_store
 
     def grade(
         self,
@@ -158,20 +184,17 @@ class Grader:
         unchanged = self._graded.get(key) == digest
         self._graded[key] = digest
         if record and not unchanged:
-            store = Store(db_path())
-            try:
-                reset = digest == _digest(exercise.starter) and name in store.exercise_status()
-                if not reset:
-                    store.record_exercise_attempt(
-                        name,
-                        passed=result.passed,
-                        diagnosis=result.diagnosis.id if result.diagnosis else None,
-                        device=result.device,
-                        seed=seed,
-                    )
-                    result.recorded = True
-            finally:
-                store.close()
+            store = self._recorder()
+            reset = digest == _digest(exercise.starter) and name in store.exercise_status()
+            if not reset:
+                store.record_exercise_attempt(
+                    name,
+                    passed=result.passed,
+                    diagnosis=result.diagnosis.id if result.diagnosis else None,
+                    device=result.device,
+                    seed=seed,
+                )
+                result.recorded = True
         return result
 
 
@@ -190,19 +213,9 @@ def grade(
     seed: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     record: bool = True,
+    *,
+    store: Store | None = None,
 ) -> GradeResult:
     """Grade one exercise in a fresh child process; see Grader.grade."""
-    with Grader() as grader:
+    with Grader(store=store) as grader:
         return grader.grade(name, file, device, seed, timeout, record)
-
-
-def grade_all(
-    device: str = "cpu",
-    seed: int | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    record: bool = True,
-) -> list[GradeResult]:
-    """Grade the learner's file of every exercise, in one child process, one seed for all."""
-    seed = new_seed() if seed is None else seed
-    with Grader() as grader:
-        return [grader.grade(n, None, device, seed, timeout, record) for n in catalogue.names()]

@@ -20,22 +20,40 @@ import argparse
 import os
 import sys
 import time
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from exercises.cli_support import (
+    EXIT_FAILED,
+    EXIT_GRADER,
+    EXIT_PASSED,
+    EXIT_USAGE,
+    add_lang,
+    choose_language,
+    complain,
+    learner_file,
+    open_store,
+    parse,
+)
 from exercises.errors import GraderError, UsageError
+from exercises.exercise_cli import exercise_main
 from exercises.runner import DEFAULT_TIMEOUT, Worker
-from quiz.i18n import LANGS
-from quiz.l10n import ENV, N_, _, current_language, install_argparse, parse_lang, set_language
+from quiz.l10n import N_, _
 from quiz.pipes import quiet_broken_pipe
 
 if TYPE_CHECKING:
     from exercises.api import Grader
     from exercises.results import GradeResult
+    from quiz.store import Store
 
-EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_GRADER = 0, 1, 2, 3
-EXERCISE_PROG = "rnnprep exercise"
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_GRADER",
+    "EXIT_PASSED",
+    "EXIT_USAGE",
+    "exercise_main",
+    "main",
+]
 
 GRADE_EPILOG = N_("""\
 examples:
@@ -51,49 +69,6 @@ examples:
 exit codes: 0 passed, 1 failed, 2 usage error, 3 the grader itself broke (not your code),
   130 interrupted by Ctrl-C (--watch ends with 0 when Ctrl-C stops it)
 """)
-# `rnnprep exercise list` shows an exercise's status in words (data: "not started", ...).
-STATUS_WORDS = {
-    "not started": N_("not started"),
-    "failing": N_("failing"),
-    "passing": N_("passing"),
-}
-LANG_HELP = N_(
-    "language of the help and the report: en, zh-Hant or zh-Hans (default: $RNNPREP_LANG, else"
-    " the language last chosen in rnnprep, else en)"
-)
-
-
-def _option_value(argv: list[str], name: str) -> str | None:
-    """`--name VALUE` or `--name=VALUE` anywhere in `argv` (the last one wins), read ahead of the
-    parser so that its own help and errors are in the chosen language."""
-    value = None
-    for i, token in enumerate(argv):
-        if token == "--":
-            break
-        if token == name and i + 1 < len(argv):
-            value = argv[i + 1]
-        elif token.startswith(name + "="):
-            value = token.partition("=")[2]
-    return value
-
-
-def choose_language(argv: list[str]) -> None:
-    """Set the interface language: this command's --lang, else one already chosen by the caller
-    (`rnnprep --lang zh-Hant grade ...` chose by the same rule), else $RNNPREP_LANG, else the
-    choice rnnprep remembered, else English."""
-    lang = parse_lang(_option_value(argv, "--lang"))
-    if lang is None and current_language() == "en":
-        from quiz.l10n import remembered_language
-        from quiz.locations import data_dir
-
-        lang = parse_lang(os.environ.get(ENV)) or remembered_language(data_dir())
-    set_language(lang or current_language())
-    install_argparse()
-
-
-def _add_lang(parser: argparse.ArgumentParser) -> None:
-    """--lang, read before parsing (choose_language); here it is documented and checked."""
-    parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=_(LANG_HELP))
 
 
 def _grade_parser(prog: str) -> argparse.ArgumentParser:
@@ -103,7 +78,7 @@ def _grade_parser(prog: str) -> argparse.ArgumentParser:
         epilog=_(GRADE_EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_lang(parser)
+    add_lang(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     ex = commands.add_parser(
         "exercise",
@@ -147,16 +122,8 @@ def _grade_parser(prog: str) -> argparse.ArgumentParser:
             " get the verdict they should"
         ),
     )
-    _add_lang(ex)
+    add_lang(ex)
     return parser
-
-
-def _parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace | int:
-    """Parsed arguments, or the exit code argparse chose (--help: 0, a bad option: 2)."""
-    try:
-        return parser.parse_args(argv)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
 
 @quiet_broken_pipe
@@ -164,41 +131,41 @@ def main(argv: list[str] | None = None, prog: str = "grade") -> int:
     """The `grade` console script; `rnnprep grade ARGS` calls main(ARGS, prog="rnnprep grade")."""
     choose_language(sys.argv[1:] if argv is None else argv)
     parser = _grade_parser(prog)
-    args = _parse(parser, argv)
+    args = parse(parser, argv)
     if isinstance(args, int):
         return args
     args.prog = prog
     if args.check_catalogue:
         args.all = True
     if bool(args.name) == args.all:
-        return _complain(prog, _("give an exercise NAME or --all (not both)"), EXIT_USAGE)
+        return complain(prog, _("give an exercise NAME or --all (not both)"), EXIT_USAGE)
     if args.all and (args.watch or args.file):
-        return _complain(
+        return complain(
             prog, _("--all grades your workspace files; no --file or --watch"), EXIT_USAGE
         )
     worker = Worker()
     worker.start()  # torch loads in the child while this process does the rest
+    store: Store | None = None
     try:
+        store = open_store()  # the process's one store, where every attempt is recorded
+        grader = _grader(worker, store)
         if args.check_catalogue:
-            return _check_catalogue(args, worker)
+            return _check_catalogue(args, grader)
         if args.all:
-            return _grade_all(args, worker)
+            return _grade_all(args, grader)
         if args.watch:
-            return _watch(args, worker)
-        return _grade_one(args, worker)
+            return _watch(args, grader)
+        return _grade_one(args, grader)
     except UsageError as exc:
-        return _complain(prog, str(exc), EXIT_USAGE)
+        return complain(prog, str(exc), EXIT_USAGE)
     except GraderError as exc:
-        return _complain(prog, str(exc), EXIT_GRADER)
+        return complain(prog, str(exc), EXIT_GRADER)
     except KeyboardInterrupt:
-        return _complain(prog, _("interrupted"), 130)
+        return complain(prog, _("interrupted"), 130)
     finally:
         worker.close()
-
-
-def _complain(prog: str, message: str, code: int) -> int:
-    print(f"{prog}: {message}", file=sys.stderr, flush=True)
-    return code
+        if store is not None:
+            store.close()
 
 
 def _show(result: GradeResult, as_json: bool) -> None:
@@ -211,44 +178,29 @@ def _show(result: GradeResult, as_json: bool) -> None:
         print(report.human(result, color=color), flush=True)
 
 
-def _learner_file(name: str, as_json: bool) -> Path:
-    """The learner's workspace file, announcing it when it is created from the starter."""
-    from exercises import catalogue, workspace
-
-    catalogue.check_name(name)
-    path, created = workspace.ensure_learner_file(name)
-    if created:
-        print(
-            _("Created your file from the starter: {path}").format(path=path),
-            file=sys.stderr if as_json else sys.stdout,
-        )
-    return path
-
-
-def _grader(worker: Worker) -> Grader:
+def _grader(worker: Worker, store: Store) -> Grader:
     from exercises.api import Grader
 
-    return Grader(worker)
+    return Grader(worker, store)
 
 
-def _grade_one(args: argparse.Namespace, worker: Worker) -> int:
+def _grade_one(args: argparse.Namespace, grader: Grader) -> int:
     if args.file is None:
-        _learner_file(args.name, args.json)
-    result = _grader(worker).grade(args.name, args.file, args.device, args.seed, args.timeout)
+        learner_file(args.name, args.json)
+    result = grader.grade(args.name, args.file, args.device, args.seed, args.timeout)
     _show(result, args.json)
     return EXIT_PASSED if result.passed else EXIT_FAILED
 
 
-def _grade_all(args: argparse.Namespace, worker: Worker) -> int:
+def _grade_all(args: argparse.Namespace, grader: Grader) -> int:
     from exercises import catalogue
     from exercises.api import new_seed
 
-    grader = _grader(worker)
     seed = new_seed() if args.seed is None else args.seed
     passed = 0
     names = catalogue.names()
     for name in names:
-        _learner_file(name, args.json)
+        learner_file(name, args.json)
         result = grader.grade(name, None, args.device, seed, args.timeout)
         passed += result.passed
         _show(result, args.json)
@@ -259,15 +211,14 @@ def _grade_all(args: argparse.Namespace, worker: Worker) -> int:
     return EXIT_PASSED if passed == len(names) else EXIT_FAILED
 
 
-def _watch(args: argparse.Namespace, worker: Worker) -> int:
+def _watch(args: argparse.Namespace, grader: Grader) -> int:
     import watchfiles
 
     from exercises.api import new_seed
 
-    path = (args.file or _learner_file(args.name, args.json)).resolve()
+    path = (args.file or learner_file(args.name, args.json)).resolve()
     if not path.is_file():
         raise UsageError(_("There is no file {path}.").format(path=path))
-    grader = _grader(worker)
     seed = new_seed() if args.seed is None else args.seed
 
     def once() -> None:
@@ -277,7 +228,7 @@ def _watch(args: argparse.Namespace, worker: Worker) -> int:
         try:
             result = grader.grade(args.name, path, args.device, seed, args.timeout)
         except UsageError as exc:  # e.g. the file vanished mid-save; wait for the next one
-            _complain(args.prog, str(exc), EXIT_USAGE)
+            complain(args.prog, str(exc), EXIT_USAGE)
             return
         _show(result, args.json)
         if not result.recorded:
@@ -307,14 +258,14 @@ def _watch(args: argparse.Namespace, worker: Worker) -> int:
     return EXIT_PASSED
 
 
-def _check_catalogue(args: argparse.Namespace, worker: Worker) -> int:
+def _check_catalogue(args: argparse.Namespace, grader: Grader) -> int:
     import json
 
     from exercises import devcheck
     from exercises.api import new_seed
 
     seed = new_seed() if args.seed is None else args.seed
-    outcomes = devcheck.run(_grader(worker), seed, args.timeout)
+    outcomes = devcheck.run(grader, seed, args.timeout)
     for o in outcomes:
         if args.json:
             print(json.dumps(o.as_json()))
@@ -326,147 +277,3 @@ def _check_catalogue(args: argparse.Namespace, worker: Worker) -> int:
     if not args.json:
         print(f"{len(outcomes) - bad}/{len(outcomes)} as expected (seed {seed}).")
     return EXIT_PASSED if bad == 0 else EXIT_FAILED
-
-
-# -- rnnprep exercise ... ---------------------------------------------------------------------
-
-
-def _exercise_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=EXERCISE_PROG,
-        description=_(
-            "Your coding exercises: write RNN, LSTM and GRU cells by hand;"
-            " `grade exercise NAME` checks them against PyTorch."
-        ),
-    )
-    _add_lang(parser)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    listing = commands.add_parser("list", help=_("every exercise: not started / failing / passing"))
-    _add_lang(listing)
-    hint = commands.add_parser("hint", help=_("the next hint (gentle first, explicit last)"))
-    hint.add_argument("name")
-    _add_lang(hint)
-    show = commands.add_parser("show", help=_("the task (README) and where your file is"))
-    show.add_argument("name")
-    _add_lang(show)
-    reset = commands.add_parser("reset", help=_("put the starter back in place of your file"))
-    reset.add_argument("name")
-    _add_lang(reset)
-    reset.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
-    return parser
-
-
-@quiet_broken_pipe
-def exercise_main(argv: list[str]) -> int:
-    """`rnnprep exercise ARGS`: list, hint, show, reset."""
-    choose_language(argv)
-    args = _parse(_exercise_parser(), argv)
-    if isinstance(args, int):
-        return args
-    commands = {"list": _list, "hint": _hint, "show": _show_task, "reset": _reset}
-    try:
-        return commands[args.command](args)
-    except UsageError as exc:
-        return _complain(EXERCISE_PROG, str(exc), EXIT_USAGE)
-    except GraderError as exc:
-        return _complain(EXERCISE_PROG, str(exc), EXIT_GRADER)
-
-
-def _list(args: argparse.Namespace) -> int:
-    from exercises.api import list_exercises
-
-    rows = [
-        (
-            _("exercise"),
-            _("title"),
-            _("level"),
-            _("status"),
-            _("tries"),
-            _("last attempt"),
-            _("last diagnosis"),
-        )
-    ]
-    for info in list_exercises():
-        when = (
-            info.last_attempt.astimezone().strftime("%Y-%m-%d %H:%M") if info.last_attempt else "-"
-        )
-        level = "★" * info.difficulty + "☆" * (3 - info.difficulty)
-        rows.append(
-            (
-                info.name,
-                info.title,
-                level,
-                _(STATUS_WORDS.get(info.status, info.status)),
-                str(info.attempts),
-                when,
-                info.last_diagnosis or "-",
-            )
-        )
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        cells = (cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True))
-        print("  ".join(cells).rstrip())
-    return 0
-
-
-def _width(text: str) -> int:
-    """Terminal columns: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _hint(args: argparse.Namespace) -> int:
-    from exercises.workspace import next_hint
-
-    hint = next_hint(args.name)
-    print(
-        _("Hint {number}/{total} for {name}:").format(
-            number=hint.number, total=hint.total, name=args.name
-        )
-    )
-    print(hint.text)
-    if hint.last:
-        print(_("(That is the last hint; the README has the full equations.)"))
-    return 0
-
-
-def _show_task(args: argparse.Namespace) -> int:
-    from exercises import catalogue
-
-    exercise = catalogue.load(args.name)
-    path = _learner_file(args.name, as_json=False)
-    print(exercise.readme.read_text(encoding="utf-8").rstrip())
-    print()
-    print(_("Your file: {path}").format(path=path))
-    print(_("Grade it:  {command}").format(command=f"grade exercise {args.name}"))
-    return 0
-
-
-def _reset(args: argparse.Namespace) -> int:
-    from exercises import catalogue, workspace
-
-    catalogue.check_name(args.name)
-    path = workspace.learner_path(args.name)
-    if path.exists() and not args.yes:
-        if not sys.stdin.isatty():
-            return _complain(
-                EXERCISE_PROG,
-                _(
-                    "not resetting {path} without confirmation; run it in a terminal to be"
-                    " asked, or add --yes."
-                ).format(path=path),
-                EXIT_USAGE,
-            )
-        try:
-            answer = input(
-                _("Replace {path} with the starter? Your code in it will be lost. [y/N] ").format(
-                    path=path
-                )
-            )
-        except EOFError:
-            answer = ""
-        if answer.strip().lower() not in ("y", "yes"):
-            print(_("Kept your file."))
-            return 0
-    workspace.reset(args.name)
-    print(_("{path} now holds the starter again.").format(path=path))
-    return 0

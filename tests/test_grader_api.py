@@ -12,6 +12,7 @@ from test_grader_support import FIXTURES, REPO
 
 from exercises import api
 from exercises.errors import UsageError
+from quiz.store import Store
 
 SOLUTION = REPO / "exercises" / "rnn_cell" / "solution.py"
 
@@ -53,19 +54,20 @@ def test_warm_grader_regrades_fast_and_survives_a_crash() -> None:
 
 
 def test_grade_records_and_list_reports(home: Path) -> None:
-    assert [(i.name, i.status) for i in api.list_exercises()] == [
+    store = Store(home / "progress.sqlite3")  # the caller's one store, passed in
+    assert [(i.name, i.status) for i in api.list_exercises(store)] == [
         ("gru_cell", "not started"),
         ("lstm_cell", "not started"),
         ("rnn_cell", "not started"),
     ]
-    result = api.grade("rnn_cell", SOLUTION, seed=11)
+    result = api.grade("rnn_cell", SOLUTION, seed=11, store=store)
     assert result.passed and result.seed == 11 and result.device == "cpu"
     assert result.to_json()["checks"][-1] == {
         "name": "inputs unchanged",
         "passed": True,
         "message": "",
     }
-    [info] = [i for i in api.list_exercises() if i.name == "rnn_cell"]
+    [info] = [i for i in api.list_exercises(store) if i.name == "rnn_cell"]
     assert (info.status, info.attempts, info.last_diagnosis) == ("passing", 1, None)
     assert info.last_attempt is not None and info.file == home / "workspace" / "rnn_cell.py"
 
