@@ -61,6 +61,46 @@ def plan(
     return (due + new + rest)[:count]
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What record_answer kept: the review's id, the rating given, the card as it was before."""
+
+    review_id: int
+    rating: Rating
+    card_before: str | None
+
+
+def record_answer(
+    store: Store,
+    spacing: Spacing,
+    *,
+    session_id: int,
+    question: Question,
+    outcome: Outcome,
+    elapsed_s: float,
+    schedule: bool,
+) -> Recorded:
+    """Keep one checked answer: suggest a rating and, when `schedule`, move the question's FSRS
+    card, in one commit. The one place an answer becomes a review (quiz sittings, mock
+    interviews); `schedule=False` keeps the answer without touching the schedule (practice, or a
+    question the bank does not hold)."""
+    rating = suggest_rating(outcome.score, elapsed_s, question.type, question.difficulty)
+    before = store.card_json(question.id)
+    card_json, due = spacing.review(before, rating, now_utc()) if schedule else (None, None)
+    review_id = store.record_review(
+        session_id=session_id,
+        question_id=question.id,
+        card_json=card_json,
+        due=due,
+        elapsed_s=elapsed_s,
+        correct=outcome.correct,
+        score=outcome.score,
+        rating=int(rating),
+        answer=outcome.record,
+    )
+    return Recorded(review_id, rating, before)
+
+
 @dataclass
 class Answered:
     posed: Posed
@@ -134,22 +174,16 @@ class QuizSession:
             raise RuntimeError("the session is over")
         outcome = check(posed, response, self.lang)
         elapsed = self.clock() - self._shown_at
-        q = posed.question
-        rating = suggest_rating(outcome.score, elapsed, q.type, q.difficulty)
-        before = self.store.card_json(q.id)
-        card_json, due = self._reschedule(before, rating)
-        review_id = self.store.record_review(
+        kept = record_answer(
+            self.store,
+            self._spacing,
             session_id=self.session_id,
-            question_id=q.id,
-            card_json=card_json,
-            due=due,
+            question=posed.question,
+            outcome=outcome,
             elapsed_s=elapsed,
-            correct=outcome.correct,
-            score=outcome.score,
-            rating=int(rating),
-            answer=outcome.record,
+            schedule=self.mode != "practice",
         )
-        done = Answered(posed, outcome, rating, elapsed, review_id, before)
+        done = Answered(posed, outcome, kept.rating, elapsed, kept.review_id, kept.card_before)
         self.answered.append(done)
         return done
 
@@ -194,4 +228,12 @@ class QuizSession:
         )
 
 
-__all__ = ["Answered", "FreeAnswer", "QuizSession", "Summary", "plan"]
+__all__ = [
+    "Answered",
+    "FreeAnswer",
+    "QuizSession",
+    "Recorded",
+    "Summary",
+    "plan",
+    "record_answer",
+]

@@ -31,8 +31,9 @@ from quiz.interview.scripts import END, Script, Step
 from quiz.links import queue
 from quiz.locations import reports_dir
 from quiz.questions import Text
-from quiz.scheduler import Spacing, suggest_rating
-from quiz.store import Store, now_utc
+from quiz.scheduler import Spacing
+from quiz.session import record_answer
+from quiz.store import Store
 
 Status = Literal["right", "wrong", "skipped", "unanswered"]
 Ending = Literal["completed", "ended early", "time up"]
@@ -247,19 +248,12 @@ class InterviewRun:
     def _keep_review(self, record: StepRecord, outcome: Outcome) -> None:
         question = record.step.question
         assert question is not None
-        rating = suggest_rating(outcome.score, record.seconds, question.type, question.difficulty)
-        card_json, due = None, None
-        if question.id in self.bank.questions:
-            before = self.store.card_json(question.id)
-            card_json, due = self._spacing.review(before, rating, now_utc())
-        self.store.record_review(
+        record_answer(
+            self.store,
+            self._spacing,
             session_id=self.session_id,
-            question_id=question.id,
-            card_json=card_json,
-            due=due,
+            question=question,
+            outcome=outcome,
             elapsed_s=record.seconds,
-            correct=outcome.correct,
-            score=outcome.score,
-            rating=int(rating),
-            answer=outcome.record,
+            schedule=question.id in self.bank.questions,  # inline questions: no card
         )
