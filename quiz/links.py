@@ -5,8 +5,8 @@
 - Questions, exercises and interview steps share topic ids: `related_exercise` points a wrong
   answer to the exercise on its topic ("Related exercise: lstm_cell").
 
-Plain Python with no UI and no torch, cheap enough for the UI thread: the exercises' topics are
-read straight from their exercise.yaml, without the catalogue's pydantic import.
+Plain Python with no UI and no torch, cheap enough for the UI thread: the exercises' topics come
+from exercises.catalogue.topics (parsed once per exercise, then cached by the catalogue).
 """
 
 from __future__ import annotations
@@ -20,16 +20,16 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta, Struct
 
+from exercises import catalogue
 from quiz.bank import Bank, safe_load
 from quiz.i18n import Lang
 from quiz.l10n import ngettext_for
-from quiz.locations import exercises_dir, links_path
+from quiz.locations import links_path
 from quiz.questions import Question, QuestionId, Text
 from quiz.scheduler import due_at
 from quiz.store import Store, now_utc
 
 LINKS_FILE = links_path()
-EXERCISE_SPEC = "exercise.yaml"  # exercises.catalogue.SPEC_FILE, named here to skip pydantic
 
 
 class DiagnosisLink(Struct, frozen=True, forbid_unknown_fields=True):
@@ -56,13 +56,12 @@ def diagnosis_link(diagnosis: str) -> DiagnosisLink | None:
     return load_links().diagnoses.get(diagnosis)
 
 
-@cache
 def exercise_topics() -> dict[str, str]:
-    """Topic id -> exercise name, from each exercise's exercise.yaml (first name wins a tie)."""
-    topics: dict[str, str] = {}
-    for spec in sorted(exercises_dir().glob(f"*/{EXERCISE_SPEC}")):
-        topics.setdefault(safe_load(spec.read_text(encoding="utf-8"))["topic"], spec.parent.name)
-    return topics
+    """Topic id -> exercise name: catalogue.topics turned round (the first name wins a tie)."""
+    by_topic: dict[str, str] = {}
+    for name, topic in catalogue.topics().items():
+        by_topic.setdefault(topic, name)
+    return by_topic
 
 
 def exercise_for_topic(topic: str) -> str | None:
