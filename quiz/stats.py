@@ -243,9 +243,11 @@ def compute_stats(
     buttons = {name: ratings.get(i, 0) for i, name in enumerate(BUTTONS, start=1)}
 
     status = {name: s.status for name, s in sorted(store.exercise_status().items())}
-    catalogue = _exercise_names() if exercise_names is None else exercise_names
-    if catalogue is not None:
-        status = {name: s for name, s in status.items() if name in catalogue}
+    if exercise_names is None:
+        from exercises.catalogue import names  # a folder glob: no YAML, no torch
+
+        exercise_names = names()
+    status = {name: s for name, s in status.items() if name in exercise_names}
 
     finished = sorted(
         ((i, i.score) for i in store.interviews() if i.score is not None),
@@ -270,7 +272,7 @@ def compute_stats(
         due_forecast=[ForecastDay(today + timedelta(days=i), n) for i, n in enumerate(forecast)],
         buttons=buttons,
         exercises=ExerciseCounts(
-            total=None if catalogue is None else len(catalogue),
+            total=len(exercise_names),
             attempted=len(status),
             solved=sum(s == "passing" for s in status.values()),
             status=status,
@@ -295,15 +297,6 @@ def stats_json(
         return compute_stats(bank, store, at, lang=lang).to_json()
     finally:
         store.close()
-
-
-def _exercise_names() -> list[str] | None:
-    """The exercise catalogue's names (a folder glob; no YAML, no torch), or None without it."""
-    try:
-        from exercises.catalogue import names
-    except ImportError:
-        return None
-    return names()
 
 
 def _mean(values: list[float] | None) -> float | None:
