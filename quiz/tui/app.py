@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import random
 from collections.abc import Iterable
@@ -22,15 +21,16 @@ from quiz.i18n import LANGS, Lang
 from quiz.l10n import LANGUAGE_NAMES, N_, _, remember_language, set_language
 from quiz.locations import data_dir, db_path
 from quiz.store import Store, StoreError, StoreLocked
+from quiz.tui import STYLES
 from quiz.tui.failures import FailureReportingApp
 from quiz.tui.messages import BankLoaded, OpenScreen, StartQuiz
+from quiz.tui.screens.registry import ENTRIES, QUIZ_MODES, entry
 
 if TYPE_CHECKING:
     from quiz.tui.grader import WarmGrader
 
 log = logging.getLogger(__name__)
 
-STYLES = Path(__file__).parent / "styles"
 STORE_WAIT = 0.5  # seconds a write waits for another program's lock before we say so and retry
 
 
@@ -38,7 +38,7 @@ STORE_WAIT = 0.5  # seconds a write waits for another program's lock before we s
 class StartRequest:
     """What the command line asked the app to open straight into.
 
-    `mode` is a quiz mode (quiz, review, practice) or a screen name (see SCREENS);
+    `mode` is a name registered in quiz.tui.screens.registry (a quiz mode or a screen);
     `options` are passed to that screen's constructor.
     """
 
@@ -50,14 +50,7 @@ class StartRequest:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-QUIZ_MODES = ("quiz", "review", "practice")
-# Screens opened by name from the home keys, the command palette and the command line;
-# imported on first use so start-up pays only for the home screen.
-SCREEN_CLASSES = {
-    "exercises": ("quiz.tui.screens.exercises", "ExercisesScreen"),
-    "mock": ("quiz.tui.screens.mock", "MockScreen"),
-    "stats": ("quiz.tui.screens.stats", "StatsScreen"),
-}
+__all__ = ["QUIZ_MODES", "STYLES", "RnnPrepApp", "StartRequest"]
 
 
 class RnnPrepApp(FailureReportingApp):
@@ -233,12 +226,16 @@ class RnnPrepApp(FailureReportingApp):
         self.open_screen(message.name)
 
     def open_screen(self, name: str, **options: Any) -> None:
-        """Push one of SCREEN_CLASSES, built with `options`."""
+        """Open what the registry calls `name`: push its screen, built with `options`, or start
+        a sitting in that quiz mode (`options` as for `begin`)."""
         if self.bank is None:
             self.notify(_("Questions are still loading…"))
             return
-        module, cls = SCREEN_CLASSES[name]
-        self.push_screen(getattr(importlib.import_module(module), cls)(**options))
+        wanted = entry(name)
+        if wanted.is_quiz_mode:
+            self.begin(name, **options)
+        else:
+            self.push_screen(wanted.build(**options))
 
     @on(StartQuiz)
     def _start_quiz(self, message: StartQuiz) -> None:
@@ -337,30 +334,10 @@ class RnnPrepApp(FailureReportingApp):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):  # Textual's own, translated
             yield command._replace(title=_(command.title), help=_(command.help))
-        yield SystemCommand(
-            _("Start quiz"), _("Due questions first, then new ones"), lambda: self.begin("quiz")
-        )
-        yield SystemCommand(
-            _("Review due questions"), _("Only what is due"), lambda: self.begin("review")
-        )
-        yield SystemCommand(
-            _("Practice"),
-            _("Any questions; the schedule is left alone"),
-            lambda: self.begin("practice"),
-        )
-        yield SystemCommand(
-            _("Exercises"),
-            _("Implement cells and grade them"),
-            lambda: self.open_screen("exercises"),
-        )
-        yield SystemCommand(
-            _("Mock interview"),
-            _("A timed interview with a report"),
-            lambda: self.open_screen("mock"),
-        )
-        yield SystemCommand(
-            _("Stats"), _("Mastery, history, forecast"), lambda: self.open_screen("stats")
-        )
+        for way in ENTRIES:
+            yield SystemCommand(
+                _(way.palette), _(way.palette_help), lambda name=way.name: self.open_screen(name)
+            )
         yield SystemCommand(_("Toggle light/dark theme"), "", self.action_toggle_dark)
         for lang in LANGS:
             if lang != self.lang:

@@ -34,6 +34,6 @@ class StartQuiz(Message):
 
 @dataclass
 class OpenScreen(Message):
-    """Open a named screen (exercises, mock, stats)."""
+    """Open a name registered in quiz.tui.screens.registry (a screen or a quiz mode)."""
 
     name: str

@@ -36,7 +36,7 @@ from quiz.l10n import N_, _, ngettext
 from quiz.links import Queued, queue
 from quiz.locations import workspace_dir
 from quiz.store import now_utc
-from quiz.tui.app import STYLES
+from quiz.tui import STYLES
 from quiz.tui.grader import WarmGrader
 from quiz.tui.localized import Localized
 from quiz.tui.widgets.fitted_table import Column, FittedTable

@@ -12,21 +12,13 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from quiz.l10n import N_, _, ngettext
 from quiz.progress import topic_progress
-from quiz.tui.app import QUIZ_MODES, STYLES
+from quiz.tui import STYLES
 from quiz.tui.localized import Localized
 from quiz.tui.messages import OpenScreen, StartQuiz
+from quiz.tui.screens.registry import BY_NAME, ENTRIES
 from quiz.tui.widgets.fitted_table import Column, FittedTable
 
 CSS_FILE = STYLES / "home.tcss"
-# the buttons, in order: (id, label); a label's [key] is shown as written, not read as markup
-ACTIONS = (
-    ("quiz", N_("Quiz [q]")),
-    ("review", N_("Review [r]")),
-    ("practice", N_("Practice [p]")),
-    ("exercises", N_("Exercises [e]")),
-    ("mock", N_("Mock interview [m]")),
-    ("stats", N_("Stats [s]")),
-)
 
 
 class HomeScreen(Localized, Screen):
@@ -35,33 +27,9 @@ class HomeScreen(Localized, Screen):
     # a button narrower than its label breaks the layout); short: one-line buttons, less padding
     HORIZONTAL_BREAKPOINTS = [(0, "-single"), (30, "-tiny"), (48, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    # one key per registered way in (quiz.tui.screens.registry), then the topic under the cursor
     BINDINGS = [
-        Binding(
-            "q", "start('quiz')", N_("Quiz"), id="home.quiz", tooltip=N_("Due first, then new")
-        ),
-        Binding(
-            "r",
-            "start('review')",
-            N_("Review"),
-            id="home.review",
-            tooltip=N_("Only due questions"),
-        ),
-        Binding(
-            "p",
-            "start('practice')",
-            N_("Practice"),
-            id="home.practice",
-            tooltip=N_("Schedule untouched"),
-        ),
-        Binding(
-            "e", "open('exercises')", N_("Exercises"), id="home.exercises", tooltip=N_("Coding")
-        ),
-        Binding(
-            "m", "open('mock')", N_("Mock"), id="home.mock", tooltip=N_("Timed mock interview")
-        ),
-        Binding(
-            "s", "open('stats')", N_("Stats"), id="home.stats", tooltip=N_("Progress and history")
-        ),
+        *(way.binding for way in ENTRIES),
         Binding(
             "enter",
             "topic_quiz",
@@ -88,11 +56,11 @@ class HomeScreen(Localized, Screen):
             )
             yield table
             with Grid(id="actions"):
-                for name, label in ACTIONS:
+                for way in ENTRIES:
                     yield Button(
-                        Content(_(label)),
-                        id=name,
-                        variant="primary" if name == "quiz" else "default",
+                        Content(_(way.button)),
+                        id=way.name,
+                        variant="primary" if way.name == "quiz" else "default",
                     )
         yield Footer()
 
@@ -139,10 +107,8 @@ class HomeScreen(Localized, Screen):
             ).format(due=sum(r.due for r in rows), seen=sum(r.seen for r in rows), total=total)
         )
 
-    def action_start(self, mode: str) -> None:
-        self.post_message(StartQuiz(mode))
-
-    def action_open(self, name: str) -> None:
+    def action_go(self, name: str) -> None:
+        """Open a registered screen or start a sitting in a quiz mode."""
         self.post_message(OpenScreen(name))
 
     def action_topic_quiz(self) -> None:
@@ -157,5 +123,5 @@ class HomeScreen(Localized, Screen):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        name = event.button.id or "quiz"
-        self.post_message(StartQuiz(name) if name in QUIZ_MODES else OpenScreen(name))
+        if event.button.id in BY_NAME:
+            self.action_go(event.button.id)

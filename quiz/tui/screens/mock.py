@@ -32,7 +32,7 @@ from quiz.interview.run import Ending, InterviewRun, StepRecord
 from quiz.interview.scripts import LENGTHS, LEVELS, Script, choose_script, load_scripts
 from quiz.l10n import N_, _
 from quiz.questions import Free
-from quiz.tui.app import STYLES
+from quiz.tui import STYLES
 from quiz.tui.grader import WarmGrader
 from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven

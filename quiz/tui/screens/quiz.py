@@ -15,7 +15,7 @@ from quiz.l10n import N_, _
 from quiz.links import related_exercise
 from quiz.session import QuizSession
 from quiz.store import StoreLocked
-from quiz.tui.app import STYLES
+from quiz.tui import STYLES
 from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven
 from quiz.tui.widgets.answers import answer_widget, how_line

@@ -25,7 +25,7 @@ from textual_plotext import PlotextPlot
 
 from quiz.l10n import N_, _, ngettext
 from quiz.stats import BUTTONS, DailyReviews, ForecastDay, Stats, compute_stats
-from quiz.tui.app import STYLES
+from quiz.tui import STYLES
 from quiz.tui.localized import Localized
 from quiz.tui.widgets.fitted_table import Column, FittedTable
 

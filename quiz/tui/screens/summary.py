@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 
 from quiz.l10n import N_, _, ngettext
 from quiz.session import Summary
-from quiz.tui.app import STYLES
+from quiz.tui import STYLES
 from quiz.tui.localized import Localized
 
 

@@ -1,0 +1,128 @@
+"""Every way into practice from the home screen, registered once.
+
+An entry gives a name, its key and button on the home screen, its command-palette entry, and
+what it opens: a quiz mode (planned by `RnnPrepApp.begin`) or a screen class, imported on first
+use so start-up pays only for the home screen. The home bindings and buttons, the palette, the
+command line's start names and `RnnPrepApp.open_screen` are all derived from ENTRIES: adding a
+screen is one entry here (and its stylesheet). Screens never import each other to navigate; they
+ask the app to open a registered name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+
+from quiz.l10n import N_
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One way in. Texts are English msgids (marked `N_`), translated where they are shown.
+
+    `screen` is (module, class) for a screen, None for a quiz mode named `name`.
+    """
+
+    name: str
+    key: str
+    button: str  # the home button's label; its [key] is shown as written, not read as markup
+    footer: str  # the home footer's word for the key
+    tooltip: str
+    palette: str
+    palette_help: str
+    screen: tuple[str, str] | None = None
+
+    @property
+    def is_quiz_mode(self) -> bool:
+        return self.screen is None
+
+    @property
+    def binding(self) -> Binding:
+        """The home screen's key for this entry."""
+        action = f"go('{self.name}')"
+        return Binding(self.key, action, self.footer, id=f"home.{self.name}", tooltip=self.tooltip)
+
+    def build(self, **options: Any) -> Screen:
+        """The screen, constructed with `options` (not for quiz modes)."""
+        if self.screen is None:
+            raise ValueError(f"{self.name} is a quiz mode, not a screen")
+        module, cls = self.screen
+        return getattr(importlib.import_module(module), cls)(**options)  # type: ignore[no-any-return]
+
+
+ENTRIES: tuple[Entry, ...] = (
+    Entry(
+        "quiz",
+        "q",
+        N_("Quiz [q]"),
+        N_("Quiz"),
+        N_("Due first, then new"),
+        N_("Start quiz"),
+        N_("Due questions first, then new ones"),
+    ),
+    Entry(
+        "review",
+        "r",
+        N_("Review [r]"),
+        N_("Review"),
+        N_("Only due questions"),
+        N_("Review due questions"),
+        N_("Only what is due"),
+    ),
+    Entry(
+        "practice",
+        "p",
+        N_("Practice [p]"),
+        N_("Practice"),
+        N_("Schedule untouched"),
+        N_("Practice"),
+        N_("Any questions; the schedule is left alone"),
+    ),
+    Entry(
+        "exercises",
+        "e",
+        N_("Exercises [e]"),
+        N_("Exercises"),
+        N_("Coding"),
+        N_("Exercises"),
+        N_("Implement cells and grade them"),
+        ("quiz.tui.screens.exercises", "ExercisesScreen"),
+    ),
+    Entry(
+        "mock",
+        "m",
+        N_("Mock interview [m]"),
+        N_("Mock"),
+        N_("Timed mock interview"),
+        N_("Mock interview"),
+        N_("A timed interview with a report"),
+        ("quiz.tui.screens.mock", "MockScreen"),
+    ),
+    Entry(
+        "stats",
+        "s",
+        N_("Stats [s]"),
+        N_("Stats"),
+        N_("Progress and history"),
+        N_("Stats"),
+        N_("Mastery, history, forecast"),
+        ("quiz.tui.screens.stats", "StatsScreen"),
+    ),
+)
+BY_NAME = {entry.name: entry for entry in ENTRIES}
+QUIZ_MODES = tuple(entry.name for entry in ENTRIES if entry.is_quiz_mode)
+SCREENS = tuple(entry.name for entry in ENTRIES if not entry.is_quiz_mode)
+
+
+def entry(name: str) -> Entry:
+    """The registered entry called `name`; a clear error for any other name."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"no screen or quiz mode is registered as {name!r}") from None
