@@ -18,25 +18,13 @@ import yaml
 from msgspec import Meta, Struct
 
 from exercises.errors import GraderError, UsageError
+from exercises.protocol import Tolerance, Tolerances
 from quiz.l10n import _
 from quiz.locations import exercises_dir
 
 SPEC_FILE = "exercise.yaml"
 
-
-class Tolerance(Struct, frozen=True, forbid_unknown_fields=True):
-    """Closeness as torch.testing.assert_close reads it: |got - want| <= atol + rtol * |want|."""
-
-    rtol: Annotated[float, Meta(gt=0)]
-    atol: Annotated[float, Meta(ge=0)]
-
-
-class Tolerances(Struct, frozen=True, forbid_unknown_fields=True):
-    float64: Tolerance
-    float32: Tolerance
-    # Looser: GPU float32 kernels sum in another order and may use TF32. The maths is judged in
-    # float64 either way.
-    cuda_float32: Tolerance
+__all__ = ["CatalogueError", "Exercise", "Spec", "Tolerance", "Tolerances"]
 
 
 class Spec(Struct, frozen=True, forbid_unknown_fields=True):

@@ -9,7 +9,7 @@ stage reported to the parent (for timeouts and crashes) is always the one really
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -30,7 +30,7 @@ from exercises.cases import (
 )
 from exercises.diagnosis import as_outputs, describe_mismatch, find_mistake, no_known_mistake
 from exercises.guard import Guard
-from exercises.results import Check, Diagnosis, Worst
+from exercises.protocol import Check, Diagnosis, Request, Tolerance, Verdict, Worst
 from reference.cells import REFERENCES
 from reference.mistakes import Mistake
 
@@ -73,14 +73,14 @@ def resolve_device(name: str) -> torch.device:
 
 
 class Grading:
-    """One grading request. `run()` returns the result as the child sends it to the parent."""
+    """One grading request. `run()` returns the verdict the child sends to the parent."""
 
-    def __init__(self, request: dict[str, Any], guard: Guard, stage: Stage) -> None:
-        self.exercise: str = request["exercise"]
-        self.path = Path(request["file"])
-        self.seed: int = request["seed"]
-        self.device = resolve_device(request["device"])
-        self.outputs: list[str] = request["outputs"]
+    def __init__(self, request: Request, guard: Guard, stage: Stage) -> None:
+        self.exercise = request.exercise
+        self.path = Path(request.file)
+        self.seed = request.seed
+        self.device = resolve_device(request.device)
+        self.outputs = request.outputs
         self.guard = guard
         self.stage = stage
         self.checks: list[Check] = []
@@ -88,11 +88,11 @@ class Grading:
         self.worst: Worst | None = None
         self.function: Callable[..., Any] | None = None
         self.reference = REFERENCES[self.exercise]
-        tol = request["tolerances"]
+        tol = request.tolerances
         cuda = self.device.type == "cuda"
-        self.tol = {
-            torch.float64: tol["float64"],
-            torch.float32: tol["cuda_float32" if cuda else "float32"],
+        self.tol: dict[torch.dtype, Tolerance] = {
+            torch.float64: tol.float64,
+            torch.float32: tol.cuda_float32 if cuda else tol.float32,
         }
         self.cases = {
             dtype: [self._case(shape, dtype, k, request) for k, shape in enumerate(SHAPES)]
@@ -101,11 +101,11 @@ class Grading:
         self.grad_case = self._case(GRADIENT_SHAPE, torch.float64, GRADIENT_INDEX, request)
         self.grad_expected = self._gradients_of(self.reference, self.grad_case.inputs)
 
-    def _case(self, shape: Shape, dtype: torch.dtype, index: int, request: dict[str, Any]) -> _Case:
+    def _case(self, shape: Shape, dtype: torch.dtype, index: int, request: Request) -> _Case:
         inputs = draw(
             shape,
-            gates=request["gates"],
-            states=request["states"],
+            gates=request.gates,
+            states=request.states,
             dtype=dtype,
             device=self.device,
             seed=self.seed,
@@ -115,7 +115,7 @@ class Grading:
 
     # -- driving ---------------------------------------------------------------------------
 
-    def run(self) -> dict[str, Any]:
+    def run(self) -> Verdict:
         try:
             self._loads()
             self._implemented()
@@ -128,15 +128,15 @@ class Grading:
             self._unchanged()
         except _Stop:
             pass
-        return {
-            "exercise": self.exercise,
-            "passed": self.diagnosis is None and all(c.passed for c in self.checks),
-            "device": self.device.type,
-            "seed": self.seed,
-            "checks": [asdict(c) for c in self.checks],
-            "diagnosis": asdict(self.diagnosis) if self.diagnosis else None,
-            "worst": asdict(self.worst) if self.worst else None,
-        }
+        return Verdict(
+            exercise=self.exercise,
+            passed=self.diagnosis is None and all(c.passed for c in self.checks),
+            device=self.device.type,
+            seed=self.seed,
+            checks=list(self.checks),
+            diagnosis=self.diagnosis,
+            worst=self.worst,
+        )
 
     def _fail(self, check: str, diagnosis: str | None, message: str, advice: str = "") -> NoReturn:
         self.checks.append(Check(check, False, message))
@@ -251,7 +251,11 @@ class Grading:
                 )
             assert want is not None  # the reference has a gradient for every input given
             worst = first_mismatch(
-                (got,), (want,), [f"grad_{name}"], **self.tol[torch.float64], case=case.label
+                (got,),
+                (want,),
+                [f"grad_{name}"],
+                **_bounds(self.tol[torch.float64]),
+                case=case.label,
             )
             if worst is not None:
                 self.worst = worst
@@ -403,11 +407,15 @@ class Grading:
         return find_mistake(self.exercise, runs) if wrong else None
 
     def _tol(self, case: _Case) -> dict[str, float]:
-        return tolerance(self.tol[case.dtype], case.shape)
+        return tolerance(_bounds(self.tol[case.dtype]), case.shape)
 
     def _gradients_of(self, cell: Callable[..., Any], inputs: Inputs) -> dict[str, Tensor | None]:
         leaves = _leaves(inputs)
         return _backward(as_outputs(cell(*leaves.values())), leaves, self.seed)
+
+
+def _bounds(tol: Tolerance) -> dict[str, float]:
+    return {"rtol": tol.rtol, "atol": tol.atol}
 
 
 def _leaves(inputs: Inputs) -> dict[str, Tensor | None]:

@@ -4,29 +4,25 @@ Learner code runs only here. The parent starts this module with `python -I` (see
 talks to it over two dedicated pipes, never over stdout, so nothing the learner prints can pose
 as a verdict: stdout and stderr go to a file the parent shows apart as "your code printed".
 
-Protocol, one JSON object per line:
-  parent -> child (--requests fd): {"id", "exercise", "file", "device", "seed", "gates",
-      "states", "outputs", "forbidden", "tolerances"}
-  child -> parent (--events fd): {"event": "ready"} once torch is imported; then per request
-      {"event": "stage", "id", "check", "doing"} as work starts, and finally one of
-      {"event": "result", "id", "result"}, {"event": "usage", "id", "message"} (e.g. no CUDA),
-      {"event": "error", "id", "message"} (a bug in the grader, not in the learner's code).
-Several requests may come one after another: that is the "warm worker" the TUI can keep.
+The protocol (one Request per line on --requests, one Event per line on --events) is
+exercises.protocol's structs. Several requests may come one after another: that is the "warm
+worker" the TUI can keep.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import signal
 import sys
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO
 
 from exercises.checks import Grading, UsageProblem
 from exercises.guard import Guard, block_imports
+from exercises.protocol import Event, Failed, Ready, Request, Result, Stage, Usage, decode_request
+from exercises.protocol import encode as encode_message
 
 # Learner prints go to the capture file; the grader keeps this much of it at most.
 OUTPUT_LIMIT_BYTES = 8 * 1024 * 1024
@@ -73,36 +69,35 @@ def main(argv: list[str] | None = None) -> None:
     events = os.fdopen(args.events, "w", encoding="utf-8", buffering=1)
     requests = os.fdopen(args.requests, "r", encoding="utf-8")
 
-    def send(message: dict[str, Any]) -> None:
-        events.write(json.dumps(message) + "\n")
+    def send(message: Event) -> None:
+        events.write(encode_message(message).decode())
 
     guard = Guard()
     block_imports(guard)
     _limit_resources(args.memory_mb)
-    send({"event": "ready"})
+    send(Ready())
     for line in requests:
-        _serve(json.loads(line), guard, send)
+        _serve(decode_request(line), guard, send)
     _exit(events)
 
 
-def _serve(request: dict[str, Any], guard: Guard, send: Callable[[dict[str, Any]], None]) -> None:
-    rid = request["id"]
+def _serve(request: Request, guard: Guard, send: Callable[[Event], None]) -> None:
+    rid = request.id
     try:
-        guard.prepare(request["forbidden"])
-        if request["device"] != "cpu":
+        guard.prepare(request.forbidden)
+        if request.device != "cpu":
             _lift_data_limit()
 
         def stage(check: str, doing: str) -> None:
-            send({"event": "stage", "id": rid, "check": check, "doing": doing})
+            send(Stage(rid, check, doing))
 
-        result = Grading(request, guard, stage).run()
-        send({"event": "result", "id": rid, "result": result})
+        send(Result(rid, Grading(request, guard, stage).run()))
     except UsageProblem as exc:
-        send({"event": "usage", "id": rid, "message": str(exc)})
+        send(Usage(rid, str(exc)))
     except Exception as exc:  # a bug in the grader: say so, keep serving
-        send({"event": "error", "id": rid, "message": f"{type(exc).__name__}: {exc}"})
+        send(Failed(rid, f"{type(exc).__name__}: {exc}"))
     finally:
-        sys.modules.pop(f"learner_{request['exercise']}", None)
+        sys.modules.pop(f"learner_{request.exercise}", None)
 
 
 def _exit(events: IO[str]) -> None:

@@ -1,13 +1,21 @@
 """What a grading produces, shared by the child (which fills it) and the parent (which shows it).
 
-Plain dataclasses with a JSON form; no torch here, so the TUI can import them cheaply.
+The pieces that travel between them (Check, Diagnosis, Worst, the child's Verdict) are the
+protocol's structs (exercises.protocol); GradeResult adds what the parent knows. No torch here,
+so the TUI can import them cheaply.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
+
+import msgspec
+
+from exercises.protocol import Check, Diagnosis, Verdict, Worst
+
+__all__ = ["CHECKS", "Check", "Diagnosis", "GradeResult", "Worst", "learner_output"]
 
 # The checks, in the order they run; grading stops at the first that fails.
 LOADS = "loads"
@@ -55,37 +63,6 @@ def learner_output(data: bytes, total: int | None = None) -> str:
     return f"{kept}\n{marker}\n"
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    passed: bool
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """A named mistake (`id`, e.g. "lstm.gate_order" or "timeout") and what to do about it."""
-
-    id: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Worst:
-    """The largest output error: where (`output[index]`), how big, on which input case."""
-
-    output: str
-    index: tuple[int, ...]
-    got: float
-    expected: float
-    error: float
-    case: str
-
-    @property
-    def where(self) -> str:
-        return f"{self.output}[{', '.join(map(str, self.index))}]"
-
-
 @dataclass
 class GradeResult:
     """One grading. `to_json()` gives exactly the fields of `grade exercise --json`.
@@ -120,24 +97,22 @@ class GradeResult:
             "passed": self.passed,
             "device": self.device,
             "seed": self.seed,
-            "checks": [asdict(c) for c in self.checks],
-            "diagnosis": asdict(self.diagnosis) if self.diagnosis else None,
+            "checks": msgspec.to_builtins(self.checks),
+            "diagnosis": msgspec.to_builtins(self.diagnosis),
             "output": self.output,
         }
 
     @classmethod
-    def from_child(cls, data: dict[str, Any], *, output: str, file: str) -> GradeResult:
-        """Rebuild a result from the child's message (its JSON form plus `worst`)."""
-        worst = data.get("worst")
-        diagnosis = data.get("diagnosis")
+    def from_child(cls, verdict: Verdict, *, output: str, file: str) -> GradeResult:
+        """The parent's result from the child's verdict."""
         return cls(
-            exercise=data["exercise"],
-            passed=bool(data["passed"]),
-            device=data["device"],
-            seed=int(data["seed"]),
-            checks=[Check(**c) for c in data["checks"]],
-            diagnosis=Diagnosis(**diagnosis) if diagnosis else None,
-            worst=Worst(**{**worst, "index": tuple(worst["index"])}) if worst else None,
+            exercise=verdict.exercise,
+            passed=verdict.passed,
+            device=verdict.device,
+            seed=verdict.seed,
+            checks=list(verdict.checks),
+            diagnosis=verdict.diagnosis,
+            worst=verdict.worst,
             output=output,
             file=file,
         )

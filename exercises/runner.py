@@ -10,7 +10,6 @@ what keeps re-grading fast for --watch, --all and the TUI.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import secrets
 import select
@@ -22,11 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import msgspec
-
-from exercises import results
+from exercises import protocol, results
 from exercises.errors import GraderError, UsageError
 from exercises.results import Check, Diagnosis, GradeResult
 
@@ -71,20 +68,20 @@ class Job:
     seed: int = 0
     timeout: float = DEFAULT_TIMEOUT
 
-    def request(self, rid: str) -> dict[str, Any]:
+    def request(self, rid: str) -> protocol.Request:
         spec = self.exercise.spec
-        return {
-            "id": rid,
-            "exercise": self.exercise.name,
-            "file": str(self.file),
-            "device": self.device,
-            "seed": self.seed,
-            "gates": spec.gates,
-            "states": list(spec.states),
-            "outputs": list(spec.outputs),
-            "forbidden": list(spec.forbidden),
-            "tolerances": msgspec.to_builtins(spec.tolerances),
-        }
+        return protocol.Request(
+            id=rid,
+            exercise=self.exercise.name,
+            file=str(self.file),
+            device=self.device,
+            seed=self.seed,
+            gates=spec.gates,
+            states=list(spec.states),
+            outputs=list(spec.outputs),
+            forbidden=list(spec.forbidden),
+            tolerances=spec.tolerances,
+        )
 
 
 class _ChildEnded(Exception):
@@ -207,23 +204,22 @@ class Worker:
                     f"Stopped after {job.timeout:g} s while {stage[1]}: an endless loop, or far"
                     " more work than a cell this small needs.",
                 )
-            if event.get("id") != rid:
+            if isinstance(event, protocol.Ready) or event.id != rid:
                 continue
-            kind = event["event"]
-            if kind == "stage":
-                stage = (event["check"], event["doing"])
-            elif kind == "result":
+            if isinstance(event, protocol.Stage):
+                stage = (event.check, event.doing)
+            elif isinstance(event, protocol.Result):
                 return GradeResult.from_child(
-                    event["result"], output=self._captured(), file=str(job.file)
+                    event.result, output=self._captured(), file=str(job.file)
                 )
-            elif kind == "usage":
-                raise UsageError(event["message"])
+            elif isinstance(event, protocol.Usage):
+                raise UsageError(event.message)
             else:
                 self._kill()
-                raise GraderError(f"the grader failed (not your code): {event.get('message')}")
+                raise GraderError(f"the grader failed (not your code): {event.message}")
 
-    def _send(self, request: dict[str, Any]) -> None:
-        data = (json.dumps(request) + "\n").encode()
+    def _send(self, request: protocol.Request) -> None:
+        data = protocol.encode(request)
         try:
             while data:
                 data = data[os.write(self._requests, data) :]
@@ -235,15 +231,25 @@ class Worker:
             event = self._next_event(time.monotonic() + START_TIMEOUT)
         except _ChildEnded:
             event = None
-        if event is None or event.get("event") != "ready":
+        if not isinstance(event, protocol.Ready):
             tail = self._captured()[-2000:]
             self._kill()
             raise GraderError(f"the grading process did not start.\n{tail}".rstrip())
         self._ready = True
         self._baseline_rss = self._rss()
 
-    def _next_event(self, deadline: float) -> dict[str, Any] | None:
-        """The next event line, None at the deadline; kills the child if it outgrows its memory."""
+    def _next_event(self, deadline: float) -> protocol.Event | None:
+        """The next event, None at the deadline; kills the child if it outgrows its memory.
+        Lines that are no event (learner code writing to the pipe) are skipped."""
+        while True:
+            line = self._next_line(deadline)
+            if line is None:
+                return None
+            event = protocol.decode_event(line)
+            if event is not None:
+                return event
+
+    def _next_line(self, deadline: float) -> bytes | None:
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -261,10 +267,7 @@ class Worker:
                 os.killpg(self._proc.pid, signal.SIGKILL)  # type: ignore[union-attr]
                 self._memory_killed = True
         line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            return json.loads(line)
-        except json.JSONDecodeError:
-            return {"event": "noise"}  # not ours: learner code wrote to the pipe
+        return line
 
     def _rss(self) -> int:
         import psutil  # imported on first use: it costs start-up time the CLI does not have

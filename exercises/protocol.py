@@ -1,0 +1,143 @@
+"""The grader's protocol: what the parent (exercises.runner) and the child (exercises.child,
+exercises.checks) say to each other, as msgspec structs, in this one module.
+
+The parent writes one Request per line on the request pipe; the child answers on the event pipe
+with one Event per line: Ready once, when torch is imported, then for each request any number of
+Stage events, and finally one of Result (the verdict), Usage (the request cannot be run here) or
+Failed (the grader itself broke). Lines are JSON (json.dumps of msgspec.to_builtins, so a NaN in
+`Worst` travels as the Python json module writes it); a line that does not decode is learner
+code writing to the pipe and is ignored.
+
+No torch and nothing heavy: the TUI and the CLI import these cheaply.
+"""
+
+# No `from __future__ import annotations`: msgspec would evaluate the string annotations when the
+# child first decodes, after its import guard is up, and fail to find the names.
+import json
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta, Struct
+
+
+class Tolerance(Struct, frozen=True, forbid_unknown_fields=True):
+    """Closeness as torch.testing.assert_close reads it: |got - want| <= atol + rtol * |want|."""
+
+    rtol: Annotated[float, Meta(gt=0)]
+    atol: Annotated[float, Meta(ge=0)]
+
+
+class Tolerances(Struct, frozen=True, forbid_unknown_fields=True):
+    float64: Tolerance
+    float32: Tolerance
+    # Looser: GPU float32 kernels sum in another order and may use TF32. The maths is judged in
+    # float64 either way.
+    cuda_float32: Tolerance
+
+
+class Check(Struct, frozen=True):
+    name: str
+    passed: bool
+    message: str = ""
+
+
+class Diagnosis(Struct, frozen=True):
+    """A named mistake (`id`, e.g. "lstm.gate_order" or "timeout") and what to do about it."""
+
+    id: str
+    message: str
+
+
+class Worst(Struct, frozen=True):
+    """The largest output error: where (`output[index]`), how big, on which input case."""
+
+    output: str
+    index: tuple[int, ...]
+    got: float
+    expected: float
+    error: float
+    case: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.output}[{', '.join(map(str, self.index))}]"
+
+
+class Request(Struct, frozen=True, forbid_unknown_fields=True):
+    """One grading asked of the child: the exercise's spec travels with it (the child reads no
+    catalogue)."""
+
+    id: str
+    exercise: str
+    file: str
+    device: str
+    seed: int
+    gates: int
+    states: list[str]
+    outputs: list[str]
+    forbidden: list[str]
+    tolerances: Tolerances
+
+
+class Verdict(Struct, frozen=True):
+    """The child's result: GradeResult's fields that the child knows."""
+
+    exercise: str
+    passed: bool
+    device: str
+    seed: int
+    checks: list[Check]
+    diagnosis: Diagnosis | None
+    worst: Worst | None = None
+
+
+class Ready(Struct, frozen=True, tag="ready", tag_field="event"):
+    """The child has imported torch and waits for requests."""
+
+
+class Stage(Struct, frozen=True, tag="stage", tag_field="event"):
+    """The request `id` is now running `check`, doing `doing` (for a timeout's message)."""
+
+    id: str
+    check: str
+    doing: str
+
+
+class Result(Struct, frozen=True, tag="result", tag_field="event"):
+    id: str
+    result: Verdict
+
+
+class Usage(Struct, frozen=True, tag="usage", tag_field="event"):
+    """The request cannot be graded here (e.g. no CUDA): a usage error for the learner."""
+
+    id: str
+    message: str
+
+
+class Failed(Struct, frozen=True, tag="error", tag_field="event"):
+    """A bug in the grader (never the learner's code); the child keeps serving."""
+
+    id: str
+    message: str
+
+
+Event = Ready | Stage | Result | Usage | Failed
+EventKind = Literal["ready", "stage", "result", "usage", "error"]
+
+
+def encode(message: Request | Event) -> bytes:
+    """One line of the protocol, newline included."""
+    return (json.dumps(msgspec.to_builtins(message)) + "\n").encode()
+
+
+def decode_request(line: str | bytes) -> Request:
+    return msgspec.convert(json.loads(line), Request)
+
+
+def decode_event(line: str | bytes) -> Event | None:
+    """The event on `line`, or None for a line that is not one (learner code's writing)."""
+    try:
+        return msgspec.convert(json.loads(line), Event)  # type: ignore[arg-type]
+    except (ValueError, msgspec.ValidationError):
+        return None
