@@ -138,7 +138,7 @@ def decode_request(line: str | bytes) -> Request:
 def decode_event(line: str | bytes) -> Event | None:
     """The event on `line`, or None for a line that is not one (learner code's writing)."""
     try:
-        event: Event = msgspec.convert(json.loads(line), Event)  # type: ignore[arg-type]
+        event: Event = msgspec.convert(json.loads(line), Event)
         return event
     except (ValueError, msgspec.ValidationError):
         return None
