@@ -8,10 +8,10 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
@@ -114,6 +114,14 @@ class RnnPrepApp(FailureReportingApp):
         if self._store is None:
             raise RuntimeError("the progress file is not open yet")
         return self._store
+
+    @property
+    def loaded_bank(self) -> Bank:
+        """The question bank, for screens that open only once it has loaded (open_screen and
+        begin wait for it); an error saying so rather than a None deep inside a screen."""
+        if self.bank is None:
+            raise RuntimeError("the questions are not loaded yet: open screens after BankLoaded")
+        return self.bank
 
     @property
     def grader(self) -> WarmGrader:
@@ -254,8 +262,12 @@ class RnnPrepApp(FailureReportingApp):
 
         `question_ids` limits the sitting to those questions (see quiz.session.plan).
         """
-        from quiz.session import QuizSession, plan
+        from quiz.session import Mode, QuizSession, plan
         from quiz.tui.screens.quiz import QuizScreen
+
+        if mode not in QUIZ_MODES:
+            raise ValueError(f"{mode!r} is not a quiz mode (one of {', '.join(QUIZ_MODES)})")
+        sitting = cast(Mode, mode)
 
         if self.bank is None:
             self.notify(_("Questions are still loading…"))
@@ -264,7 +276,7 @@ class RnnPrepApp(FailureReportingApp):
         questions = plan(
             self.bank,
             self.store,
-            mode,
+            sitting,
             topic=topic,
             count=limit,
             difficulty=difficulty,
@@ -280,7 +292,13 @@ class RnnPrepApp(FailureReportingApp):
             self.notify(text, severity="warning")
             return
         session = QuizSession(
-            self.bank, self.store, questions, mode=mode, lang=self.lang, topic=topic, rng=self.rng
+            self.bank,
+            self.store,
+            questions,
+            mode=sitting,
+            lang=self.lang,
+            topic=topic,
+            rng=self.rng,
         )
         self.push_screen(QuizScreen(session))
 
@@ -326,7 +344,7 @@ class RnnPrepApp(FailureReportingApp):
 
     def action_command_palette(self) -> None:
         """Textual's palette, with its prompt in the interface language."""
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(
                 CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
             )

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 from textual.screen import ActiveBinding
 
 from quiz.i18n import Lang
 from quiz.l10n import _, current_language
+
+if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
+
+    from quiz.tui.app import RnnPrepApp
 
 
 @cache
@@ -36,7 +42,8 @@ def translate_binding(binding: Binding) -> Binding:
 
 class Localized:
     """Mix into a Screen (before it): its footer shows binding descriptions translated, and its
-    TITLE / SUB_TITLE (English msgids marked `N_`) are shown translated."""
+    TITLE / SUB_TITLE (English msgids marked `N_`) are shown translated. `rnn` is the app,
+    typed: screens reach the bank, store, grader and navigation through it."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
@@ -57,3 +64,8 @@ class Localized:
             )
             for key, item in active.items()
         }
+
+    @property
+    def rnn(self) -> RnnPrepApp:
+        """The running app as what it is (Textual types `self.app` as any App)."""
+        return cast("RnnPrepApp", cast("MessagePump", self).app)

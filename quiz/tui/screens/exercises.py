@@ -39,7 +39,7 @@ from quiz.store import now_utc
 from quiz.tui import STYLES
 from quiz.tui.grader import WarmGrader
 from quiz.tui.localized import Localized
-from quiz.tui.widgets.fitted_table import Column, FittedTable
+from quiz.tui.widgets.fitted_table import Cell, Column, FittedTable
 from quiz.tui.widgets.grading import GradingPanel, short_path
 from quiz.tui.widgets.pinned import PinnedScroll
 
@@ -275,7 +275,7 @@ class ExercisesScreen(Localized, Screen):
     def on_mount(self) -> None:
         self.query_one("#results").border_title = _("Result")
         self.query_one("#hints").display = False
-        self.prewarm(self.app.grader)
+        self.prewarm(self.rnn.grader)
         self.load()
 
     def on_unmount(self) -> None:
@@ -332,7 +332,7 @@ class ExercisesScreen(Localized, Screen):
         """
         result = message.result
         diagnosis = None if result.passed else result.diagnosis
-        queued = queue(self.app.store, self.app.bank, diagnosis.id) if diagnosis else None
+        queued = queue(self.rnn.store, self.rnn.loaded_bank, diagnosis.id) if diagnosis else None
         self.graded[result.exercise] = Verdict(result, queued)
         self._show_list(message.infos)
         if queued is not None:
@@ -378,7 +378,7 @@ class ExercisesScreen(Localized, Screen):
             )
             return
         self.grading = name
-        grader = self.app.grader
+        grader = self.rnn.grader
         if name == self.current:
             self.query_one(GradingPanel).show_grading(name, cold=not grader.warm)
             self._bring_into_view("#results")
@@ -398,10 +398,10 @@ class ExercisesScreen(Localized, Screen):
         """Fill the list on first load, then update its cells in place (the cursor stays)."""
         table = self.query_one("#list", FittedTable)
         now = now_utc()
-        rows = []
+        rows: list[tuple[str, dict[str, Cell]]] = []
         for info in infos:
             label, style = STATUS_STYLE[info.status]
-            topic = self.app.bank.topics.get(info.topic)
+            topic = self.rnn.loaded_bank.topics.get(info.topic)
             rows.append(
                 (
                     info.name,
@@ -411,7 +411,7 @@ class ExercisesScreen(Localized, Screen):
                         "attempts": str(info.attempts),
                         "last": ago(info.last_attempt, now) if info.last_attempt else "—",
                         "level": STARS[info.difficulty],
-                        "topic": topic.title.get(self.app.lang) if topic else info.topic,
+                        "topic": topic.title.get(self.rnn.lang) if topic else info.topic,
                     },
                 )
             )
@@ -449,11 +449,11 @@ class ExercisesScreen(Localized, Screen):
         panel = self.query_one(GradingPanel)
         verdict = self.graded.get(name)
         if name == self.grading:
-            panel.show_grading(name, cold=not self.app.grader.warm)
+            panel.show_grading(name, cold=not self.rnn.grader.warm)
         elif problem is not None:
             panel.show_text(problem)
         elif verdict is not None:
-            queued = verdict.queued.describe(self.app.lang) if verdict.queued else None
+            queued = verdict.queued.describe(self.rnn.lang) if verdict.queued else None
             panel.show_result(verdict.result, queued)
         else:
             panel.show_text(self._standing(self.infos[name]))
@@ -582,7 +582,7 @@ class ExercisesScreen(Localized, Screen):
     def action_drill(self) -> None:
         if self.queued is not None:
             ids = list(self.queued.question_ids)
-            self.app.begin("quiz", count=len(ids), question_ids=ids)
+            self.rnn.begin("quiz", count=len(ids), question_ids=ids)
 
     def action_back(self) -> None:
         self.app.pop_screen()

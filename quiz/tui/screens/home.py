@@ -70,21 +70,21 @@ class HomeScreen(Localized, Screen):
 
     async def _redraw(self) -> None:
         await self.recompose()
-        if self.app.bank is not None:
+        if self.rnn.bank is not None:
             self.refresh_progress()
         self.refresh_bindings()  # the new footer fills in on the next bindings signal
 
     def on_mount(self) -> None:
-        if self.app.bank is not None:  # the bank won the race with compose
+        if self.rnn.bank is not None:  # the bank won the race with compose
             self.refresh_progress()
 
     def on_screen_resume(self) -> None:
-        if self.app.bank is not None:
+        if self.rnn.bank is not None:
             self.refresh_progress()
 
     def refresh_progress(self) -> None:
         """Re-read the store: counts change after every sitting."""
-        rows = topic_progress(self.app.bank, self.app.store, self.app.lang)
+        rows = topic_progress(self.rnn.loaded_bank, self.rnn.store, self.rnn.lang)
         self.query_one("#topics", FittedTable).set_rows(
             (
                 row.topic,

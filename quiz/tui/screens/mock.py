@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -144,7 +145,7 @@ class MockScreen(Localized, Screen):
     @work(thread=True, exclusive=True, group="mock-scripts", exit_on_error=False)
     def load(self) -> None:
         """Validating the scripts reads every file and the exercise catalogue: off the UI."""
-        self.post_message(ScriptsLoaded(*load_scripts(bank=self.app.bank)))
+        self.post_message(ScriptsLoaded(*load_scripts(bank=self.rnn.loaded_bank)))
 
     @on(ScriptsLoaded)
     def _loaded(self, message: ScriptsLoaded) -> None:
@@ -175,9 +176,9 @@ class MockScreen(Localized, Screen):
 
     def fill_scripts(self) -> None:
         """The scripts of the chosen level, the suggested (or asked-for) one highlighted."""
-        lang, bank = self.app.lang, self.app.bank
+        lang, bank = self.rnn.lang, self.rnn.loaded_bank
         shown = [s for s in self.scripts if s.level == self.level]
-        suggested = choose_script(shown, self.level, self.minutes, self.app.store.interviews())
+        suggested = choose_script(shown, self.level, self.minutes, self.rnn.store.interviews())
         listing = self.query_one("#mock-scripts", OptionList)
         listing.clear_options()
         for script in shown:
@@ -203,7 +204,7 @@ class MockScreen(Localized, Screen):
         self.query_one("#mock-setup", Static).update(setup + report)
 
     def refresh_past(self) -> None:
-        titles = {s.id: s.title.get(self.app.lang) for s in self.scripts}
+        titles = {s.id: s.title.get(self.rnn.lang) for s in self.scripts}
         self.query_one("#mock-past", FittedTable).set_rows(
             (
                 str(past.id),
@@ -215,7 +216,7 @@ class MockScreen(Localized, Screen):
                     "report": past.report_path or "",
                 },
             )
-            for past in reversed(self.app.store.interviews())
+            for past in reversed(self.rnn.store.interviews())
         )
 
     def action_toggle_level(self) -> None:
@@ -230,9 +231,9 @@ class MockScreen(Localized, Screen):
     @on(OptionList.OptionSelected, "#mock-scripts")
     def _start(self, event: OptionList.OptionSelected) -> None:
         script = next(s for s in self.scripts if s.id == event.option.id)
-        app = self.app
+        app = self.rnn
         run = InterviewRun(
-            script, app.bank, app.store, minutes=self.minutes, lang=app.lang, rng=app.rng
+            script, app.loaded_bank, app.store, minutes=self.minutes, lang=app.lang, rng=app.rng
         )
         self.wanted = None
         app.push_screen(InterviewScreen(run, self.report_path))
@@ -385,8 +386,8 @@ class InterviewScreen(Localized, Screen):
                 )
             )
             self.query_one("#mock-how", Static).update(_("g grades your file; n moves on."))
-            widget = CodingPanel(name)
-            self.prewarm(self.app.grader)
+            widget: Widget = CodingPanel(name)
+            self.prewarm(self.rnn.grader)
         else:
             self.query_one("#mock-prompt", Static).update(record.posed.prompt(lang))
             self.query_one("#mock-how", Static).update(how_line(record.posed.question))
@@ -427,7 +428,7 @@ class InterviewScreen(Localized, Screen):
             return
         self.grading = True
         name = record.step.exercise or ""
-        grader = self.app.grader
+        grader = self.rnn.grader
         self.query_one(GradingPanel).show_grading(name, cold=not grader.warm)
         self._bring_results_into_view()
         self.grade(name, grader)

@@ -65,7 +65,7 @@ class QuizScreen(Localized, Screen):
             return
         q = posed.question
         number, total = self.session.position
-        topic = self.app.bank.topics[q.topic].title.get(self.session.lang)
+        topic = self.rnn.loaded_bank.topics[q.topic].title.get(self.session.lang)
         self.query_one("#status", Static).update(
             f"{_(MODE_NAMES.get(self.session.mode, self.session.mode.title()))} · {number}/{total}"
             f" · {topic} · {STARS[q.difficulty]}"
@@ -123,7 +123,7 @@ class QuizScreen(Localized, Screen):
 
     def action_related_exercise(self) -> None:
         if self.related:
-            self.app.open_screen("exercises", exercise=self.related)
+            self.rnn.open_screen("exercises", exercise=self.related)
 
     async def action_next(self) -> None:
         if self.session.next() is None:

@@ -275,8 +275,8 @@ class StatsScreen(Localized, Screen):
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def compute(self) -> None:
         """Read the store and work out every figure, off the UI thread."""
-        app = self.app
-        self.post_message(StatsReady(compute_stats(app.bank, app.store, lang=app.lang)))
+        app = self.rnn
+        self.post_message(StatsReady(compute_stats(app.loaded_bank, app.store, lang=app.lang)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "stats" and event.state == WorkerState.ERROR:
@@ -388,7 +388,7 @@ class StatsScreen(Localized, Screen):
         plt.clear_figure()
         if shares:
             plt.title(title)
-            xs = list(range(len(shares)))
+            xs = [float(x) for x in range(len(shares))]
             plt.plot(xs, [100 * v for v in shares], marker="hd")
             step = max(1, len(shares) // 5)
             plt.xticks(xs[::step], labels[::step])

@@ -99,7 +99,7 @@ class SummaryScreen(Localized, Screen):
             )
         lines.append("")
         for topic, (ok, n) in sorted(self.summary.by_topic.items()):
-            title = self.app.bank.topics[topic].title.get(self.app.lang)
+            title = self.rnn.loaded_bank.topics[topic].title.get(self.rnn.lang)
             lines.append(f"  {escape(title)}: {ok}/{n}")
         for heading, posed in (
             (_("Partly right (they come back soon):"), s.partial),
@@ -109,7 +109,7 @@ class SummaryScreen(Localized, Screen):
                 lines += [
                     "",
                     heading,
-                    *[f"  • {_one_line(p.prompt(self.app.lang))}" for p in posed],
+                    *[f"  • {_one_line(p.prompt(self.rnn.lang))}" for p in posed],
                 ]
         lines += ["", _(BACK_WORDS[self.back_to])]
         yield Header()
