@@ -31,16 +31,21 @@ from textual.widgets import DataTable, Footer, Header, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
 from exercises import api, catalogue
-from exercises.errors import GraderError, UsageError
 from quiz.l10n import N_, _, ngettext
 from quiz.links import Queued, queue
 from quiz.locations import workspace_dir
 from quiz.store import now_utc
 from quiz.tui import STYLES
-from quiz.tui.grader import WarmGrader
 from quiz.tui.localized import Localized
 from quiz.tui.widgets.fitted_table import Cell, Column, FittedTable
-from quiz.tui.widgets.grading import GradingPanel, short_path
+from quiz.tui.widgets.grading import (
+    Graded,
+    GradingFailed,
+    GradingPanel,
+    grade_off_thread,
+    prewarm,
+    short_path,
+)
 from quiz.tui.widgets.pinned import PinnedScroll
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
@@ -57,22 +62,6 @@ class ExercisesLoaded(Message):
     """The catalogue and the learner's standing, read off the UI thread."""
 
     infos: list[api.ExerciseInfo]
-
-
-@dataclass
-class Graded(Message):
-    """A grading finished; `infos` is the learner's standing after it."""
-
-    result: api.GradeResult
-    infos: list[api.ExerciseInfo]
-
-
-@dataclass
-class GradingFailed(Message):
-    """The grading could not run (a usage problem, or the grader itself broke)."""
-
-    name: str
-    error: str
 
 
 @dataclass(frozen=True)
@@ -275,7 +264,7 @@ class ExercisesScreen(Localized, Screen):
     def on_mount(self) -> None:
         self.query_one("#results").border_title = _("Result")
         self.query_one("#hints").display = False
-        self.prewarm(self.rnn.grader)
+        prewarm(self, self.rnn.grader)
         self.load()
 
     def on_unmount(self) -> None:
@@ -284,24 +273,9 @@ class ExercisesScreen(Localized, Screen):
 
     # -- workers: everything slow stays off the UI thread --------------------------------------
 
-    @work(thread=True, group="prewarm", exit_on_error=False)
-    def prewarm(self, grader: WarmGrader) -> None:
-        """Start the grading child now, so torch imports while the learner reads the task."""
-        grader.start()
-
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load(self) -> None:
         self.post_message(ExercisesLoaded(exercise_list()))
-
-    @work(thread=True, group="grade", exit_on_error=False)
-    def run_grading(self, name: str, grader: WarmGrader) -> None:
-        """Grade (the attempt is recorded) and read the learner's new standing."""
-        try:
-            result = grader.grade(name)
-        except (UsageError, GraderError) as exc:
-            self.post_message(GradingFailed(name, str(exc)))
-            return
-        self.post_message(Graded(result, exercise_list()))
 
     @work(thread=True, group="watch", exit_on_error=False)
     def watch_files(self, stop: threading.Event) -> None:
@@ -334,7 +308,7 @@ class ExercisesScreen(Localized, Screen):
         diagnosis = None if result.passed else result.diagnosis
         queued = queue(self.rnn.store, self.rnn.loaded_bank, diagnosis.id) if diagnosis else None
         self.graded[result.exercise] = Verdict(result, queued)
-        self._show_list(message.infos)
+        self._show_list(message.extra)
         if queued is not None:
             self.queued = queued
             self.refresh_bindings()
@@ -345,7 +319,7 @@ class ExercisesScreen(Localized, Screen):
         self.graded.pop(message.name, None)
         self._grading_done(
             message.name,
-            Text(_("Could not grade: {reason}").format(reason=message.error), style="red"),
+            Text(_("Could not grade: {reason}").format(reason=message.reason), style="red"),
         )
 
     @on(FileSaved)
@@ -382,7 +356,7 @@ class ExercisesScreen(Localized, Screen):
         if name == self.current:
             self.query_one(GradingPanel).show_grading(name, cold=not grader.warm)
             self._bring_into_view("#results")
-        self.run_grading(name, grader)
+        grade_off_thread(self, name, grader, then=exercise_list)
 
     def _grading_done(self, name: str, problem: Text | None = None) -> None:
         self.grading = None

@@ -24,8 +24,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from exercises.errors import GraderError, UsageError
-from exercises.results import GradeResult
 from quiz.bank import BankProblem
 from quiz.engine import AnswerError, FreeAnswer
 from quiz.interview.report import to_markdown
@@ -34,12 +32,18 @@ from quiz.interview.scripts import LENGTHS, LEVELS, Script, choose_script, load_
 from quiz.l10n import N_, _
 from quiz.questions import Free
 from quiz.tui import STYLES
-from quiz.tui.grader import WarmGrader
 from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven
-from quiz.tui.widgets.answers import answer_widget, how_line
+from quiz.tui.widgets.answers import answer_widget, how_line, mount_question
 from quiz.tui.widgets.fitted_table import Column, FittedTable
-from quiz.tui.widgets.grading import GradingPanel, short_path
+from quiz.tui.widgets.grading import (
+    Graded,
+    GradingFailed,
+    GradingPanel,
+    grade_off_thread,
+    prewarm,
+    short_path,
+)
 from quiz.tui.widgets.pinned import PinnedScroll
 
 LOW_TIME_S = 5 * 60  # the clock turns red with this little left
@@ -56,20 +60,6 @@ class ScriptsLoaded(Message):
 
     scripts: list[Script]
     problems: list[BankProblem]
-
-
-@dataclass
-class Graded(Message):
-    """The grader finished with the coding step's file."""
-
-    result: GradeResult
-
-
-@dataclass
-class GradingFailed(Message):
-    """The file could not be graded at all (missing, or the grader broke)."""
-
-    reason: str
 
 
 def _clock(seconds: float) -> str:
@@ -375,9 +365,6 @@ class InterviewScreen(Localized, Screen):
         stage = self.query_one("#mock-stage", PinnedScroll)
         stage.unpin()
         stage.scroll_home(animate=False)  # a new step starts with the interviewer's line
-        holder = self.query_one("#mock-answer", Vertical)
-        holder.disabled = False
-        await holder.remove_children()
         if record.posed is None:
             name = record.step.exercise or ""
             self.query_one("#mock-prompt", Static).update(
@@ -387,15 +374,12 @@ class InterviewScreen(Localized, Screen):
             )
             self.query_one("#mock-how", Static).update(_("g grades your file; n moves on."))
             widget: Widget = CodingPanel(name)
-            self.prewarm(self.rnn.grader)
+            prewarm(self, self.rnn.grader)
         else:
             self.query_one("#mock-prompt", Static).update(record.posed.prompt(lang))
             self.query_one("#mock-how", Static).update(how_line(record.posed.question))
             widget = answer_widget(record.posed, lang)
-        await holder.mount(widget)
-        focusable = [w for w in (widget, *widget.query("*")) if w.can_focus]
-        if focusable:
-            focusable[0].focus()
+        await mount_question(self.query_one("#mock-answer", Vertical), widget)
         self.tick()
 
     @on(AnswerGiven)
@@ -431,26 +415,11 @@ class InterviewScreen(Localized, Screen):
         grader = self.rnn.grader
         self.query_one(GradingPanel).show_grading(name, cold=not grader.warm)
         self._bring_results_into_view()
-        self.grade(name, grader)
+        grade_off_thread(self, name, grader)
 
     def _bring_results_into_view(self) -> None:
         """Scroll the stage so the grading panel starts at its top, once laid out."""
         self.query_one("#mock-stage", PinnedScroll).pin(self.query_one(GradingPanel), top=True)
-
-    @work(thread=True, group="mock-prewarm", exit_on_error=False)
-    def prewarm(self, grader: WarmGrader) -> None:
-        """Start the grading process while the learner reads the task: torch takes seconds."""
-        grader.start()
-
-    @work(thread=True, exclusive=True, group="mock-grade", exit_on_error=False)
-    def grade(self, exercise: str, grader: WarmGrader) -> None:
-        """On the app's warm grader, which records the attempt; never on the UI thread."""
-        try:
-            result = grader.grade(exercise)
-        except (UsageError, GraderError) as exc:
-            self.post_message(GradingFailed(str(exc)))
-        else:
-            self.post_message(Graded(result))
 
     @on(Graded)
     def _graded(self, message: Graded) -> None:

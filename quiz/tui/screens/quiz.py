@@ -18,7 +18,7 @@ from quiz.store import StoreLocked
 from quiz.tui import STYLES
 from quiz.tui.localized import Localized
 from quiz.tui.messages import AnswerGiven
-from quiz.tui.widgets.answers import answer_widget, how_line
+from quiz.tui.widgets.answers import answer_widget, how_line, mount_question
 from quiz.tui.widgets.feedback import Feedback, rating_line
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
@@ -76,13 +76,7 @@ class QuizScreen(Localized, Screen):
         feedback.display = False
         self.query_one("#rating", Static).display = False
         holder = self.query_one("#answer", VerticalScroll)
-        holder.disabled = False
-        await holder.remove_children()
-        widget = answer_widget(posed, self.session.lang)
-        await holder.mount(widget)
-        focusable = [w for w in (widget, *widget.query("*")) if w.can_focus]
-        if focusable:
-            focusable[0].focus()
+        await mount_question(holder, answer_widget(posed, self.session.lang))
 
     @on(AnswerGiven)
     def _answer_given(self, message: AnswerGiven) -> None:

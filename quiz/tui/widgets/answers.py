@@ -361,3 +361,14 @@ def missing_answer_ui() -> list[str]:
 
 if missing_answer_ui():
     raise UnknownQuestionType(f"no answer widget for question types {missing_answer_ui()}")
+
+
+async def mount_question(holder: Widget, widget: Widget) -> None:
+    """Put a step's answer widget in `holder` (emptied and enabled again) and focus it: the
+    quiz screen and the mock interview ask their questions the same way."""
+    holder.disabled = False
+    await holder.remove_children()
+    await holder.mount(widget)
+    focusable = [w for w in (widget, *widget.query("*")) if w.can_focus]
+    if focusable:
+        focusable[0].focus()

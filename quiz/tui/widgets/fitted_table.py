@@ -113,12 +113,16 @@ class FittedTable(DataTable):
             width -= self.styles.scrollbar_size_vertical
         return width
 
-    def _fit(self) -> tuple[tuple[str, ...], tuple[str, int] | None]:
+    def _natural_widths(self) -> dict[str, int]:
+        """Each column's width: its widest cell or its label."""
         rows = self._fit_rows.values()
-        widths = {
+        return {
             c.key: max([cell_len(c.label), *(as_text(row.get(c.key, "")).cell_len for row in rows)])
             for c in self._fit_columns
         }
+
+    def _fit(self) -> tuple[tuple[str, ...], tuple[str, int] | None]:
+        widths = self._natural_widths()
         room = self._room()
         if room <= 0:  # not laid out yet: everything, the next resize fits it
             return tuple(c.key for c in self._fit_columns), None
@@ -155,9 +159,13 @@ class FittedTable(DataTable):
 
     def _rebuild(self, keys: tuple[str, ...], shortened: tuple[str, int] | None) -> None:
         labels = {c.key: c.label for c in self._fit_columns}
+        # Every width given, not left to DataTable: it measures new rows later, when idle, so a
+        # screen drawn before then cut cells to the label's width ("Count" for "Counting").
+        widths = self._natural_widths()
+        if shortened is not None:
+            widths[shortened[0]] = shortened[1]
         self.clear(columns=True)
         for key in keys:
-            width = shortened[1] if shortened and shortened[0] == key else None
-            self.add_column(labels[key], key=key, width=width)
+            self.add_column(labels[key], key=key, width=widths[key])
         for row_key, row in self._fit_rows.items():
             self.add_row(*(self._cell(row, k, shortened) for k in keys), key=row_key)

@@ -4,19 +4,74 @@ A verdict marks every check ✓ or ✗ with its message (and names the checks ne
 grading stops at the first failure), then gives the diagnosis in plain words, the largest error
 and where it is, and the questions the diagnosis queued. What the learner's code printed goes
 in a box of its own, so a print is never mistaken for the grader's word.
+
+`prewarm` and `grade_off_thread` are the one grading-worker pattern the exercises screen and the
+mock interview's coding step share: the app's warm grader runs in a thread worker and the
+screen hears `Graded` or `GradingFailed`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import LoadingIndicator, Static
 
+from exercises.errors import GraderError, UsageError
 from exercises.results import CHECKS, GradeResult
 from quiz.l10n import _
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.worker import Worker
+
+    from quiz.tui.grader import WarmGrader
+
+
+@dataclass
+class Graded(Message):
+    """The grader finished with an exercise; `extra` is what the caller's `then` returned."""
+
+    result: GradeResult
+    extra: Any = None
+
+
+@dataclass
+class GradingFailed(Message):
+    """The file could not be graded at all (a usage problem, or the grader itself broke)."""
+
+    name: str
+    reason: str
+
+
+def prewarm(node: DOMNode, grader: WarmGrader) -> Worker[None]:
+    """Start the grading child now, so torch imports while the learner reads the task."""
+    return node.run_worker(
+        grader.start, name="prewarm", group="grader-prewarm", thread=True, exit_on_error=False
+    )
+
+
+def grade_off_thread(
+    node: DOMNode, name: str, grader: WarmGrader, then: Callable[[], Any] | None = None
+) -> Worker[None]:
+    """Grade `name` on the app's warm grader (which records the attempt) in a thread worker,
+    then post `Graded` (with `then()`, run in the thread too) or `GradingFailed` to `node`."""
+
+    def run() -> None:
+        try:
+            result = grader.grade(name)
+        except (UsageError, GraderError) as exc:
+            node.post_message(GradingFailed(name, str(exc)))
+            return
+        node.post_message(Graded(result, then() if then is not None else None))
+
+    return node.run_worker(run, name="grade", group="grade", thread=True, exit_on_error=False)
 
 
 def short_path(path: Path | str) -> str:
