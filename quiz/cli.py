@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quiz import __version__
 from quiz.i18n import LANGS, Lang
@@ -31,6 +32,9 @@ from quiz.locations import HOME_ENV, data_dir_problem
 from quiz.logs import DEFAULT_LEVEL, LEVELS
 from quiz.pipes import quiet_broken_pipe
 from quiz.store import StoreError
+
+if TYPE_CHECKING:
+    from quiz.interview.scripts import Script
 
 log = logging.getLogger(__name__)
 
@@ -396,7 +400,7 @@ def bank_check(directory: Path | None, as_json: bool) -> int:
     counts = bank.counts()
     total = len(bank.questions)
     counts["language"] = {"en": total, "zh-Hant": total, "zh-Hans": total}
-    scripts = []
+    scripts: list[Script] = []
     if directory is None:  # scripts refer to the shipped bank's ids
         from quiz.interview.scripts import load_scripts
 

@@ -53,19 +53,20 @@ def setup(folder: Path, level: str = DEFAULT_LEVEL) -> Path | None:
     teardown()
     path = log_path(folder)
     handler: logging.Handler
+    opened: Path | None = path
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handler = _file_handler(path)
     except OSError:
-        handler, path = logging.NullHandler(), None
+        handler, opened = logging.NullHandler(), None
     handler.setFormatter(logging.Formatter(FORMAT))
     for name in LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(level)
         logger.addHandler(handler)
     _installed.append(handler)
-    _path = path
-    return path
+    _path = opened
+    return opened
 
 
 def teardown() -> None:

@@ -113,8 +113,8 @@ def glossary_problems(text: str, path: Path = GLOSSARY_FILE) -> list[GlossaryPro
     matcher = _matcher(path)
     covered = [False] * len(text)
     if matcher.protected is not None:
-        for found in _overlapping(matcher.protected, text):
-            for i in range(found[0], found[1]):
+        for span in _overlapping(matcher.protected, text):
+            for i in range(span[0], span[1]):
                 covered[i] = True
     problems = []
     for found in matcher.pattern.finditer(text):
@@ -560,8 +560,8 @@ def _map_edits(zh: ZhString, edits: list[Edit]) -> tuple[list[Edit], bool]:
     """Value edits as source edits; False when a span is not found verbatim in the source."""
     out: list[Edit] = []
     for start, end, new in edits:
-        where = zh.where[start:end]
-        if None in where or where != list(range(where[0], where[0] + len(where))):
+        where = [w for w in zh.where[start:end] if w is not None]
+        if len(where) != end - start or where != list(range(where[0], where[0] + len(where))):
             return [], False
         out.append((where[0], where[-1] + 1, new))
     return out, True

@@ -339,18 +339,19 @@ class _Loader:
         loop = _find_loop(first, steps)
         if loop:
             where = by_id[loop[-2]].at(loop[-1])
-            route = " → ".join(loop)
-            message = f"the steps go round in a loop ({route}); follow-ups must lead to the end"
+            circle = " → ".join(loop)
+            message = f"the steps go round in a loop ({circle}); follow-ups must lead to the end"
             self.problem(where, loop[-2], message)
             return
         reached = _reachable(first, steps)
         for p in parsed:
             if p.step.id not in reached:
                 self.problem(p.at(), p.step.id, "no step leads here, so it is never asked")
-        for what, has in (
+        checks: tuple[tuple[str, Callable[[Step], bool]], ...] = (
             ("coding step", lambda s: s.exercise is not None),
             ("free-response question", lambda s: isinstance(s.question, Free)),
-        ):
+        )
+        for what, has in checks:
             route = _route_without(first, steps, has)
             if route is None:
                 continue
