@@ -26,7 +26,7 @@ def _tw2sp() -> Any:  # opencc ships no type information
 def _glossary_terms() -> tuple[re.Pattern[str], dict[str, str]]:
     """What OpenCC makes of each glossary term -> the glossary's mainland term, where they differ,
     and a pattern finding them (longest first, so 记忆单元状态 wins over 记忆单元)."""
-    from quiz.zhtext import simplified_terms  # the glossary, loaded with the first Chinese text
+    from quiz.glossary import simplified_terms  # the glossary, loaded with the first Chinese text
 
     convert = _tw2sp().convert
     terms: dict[str, str] = {}

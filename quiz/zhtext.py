@@ -1,36 +1,27 @@
-"""Chinese text rules: full-width punctuation in Chinese prose, and one Taiwan term per concept.
+"""Chinese prose rules for one text: full-width punctuation, the glossary's terms, and their fixes.
 
 - `punctuation_problems(text)`: ASCII , ; : ? ! ( ) . used in Chinese prose, where the
   full-width mark belongs (，；：？！（）。). Code, formulas, numbers and identifiers keep their
   ASCII: anything inside `backticks`, URLs, brackets whose content has no Chinese
   (`nn.LSTM(128, 64)`, `[3, -0.2, -7]`, `(T, B, H)`), thousands separators (4,096), and
   marks with no Chinese next to them (`h_t = tanh(W x + b)`).
-- `glossary_problems(text)`: variants that data/glossary.yaml lists (激活 for 活化, 門 for 閘門).
-- `python -m quiz.zhtext --check FILES...` prints `file:line: problem` for every `zh:` string of
-  the YAML files and exits 1 if there is any; `--fix FILES...` rewrites those strings in place,
-  only where the fix is unambiguous, leaving every other byte of the file as it was.
+- `glossary_problems(text)` lives in quiz.glossary; `text_problems`/`describe` give both kinds.
+- `fix_punctuation`, `fix_glossary`, `fix_text`: the unambiguous fixes, as edits on one text.
+- The YAML side (every `zh:` string of a file, `--check`/`--fix` in place) is quiz.zhfiles;
+  `python -m quiz.zhtext --check/--fix FILES...` still runs it.
 
-Plain Python (msgspec, PyYAML): no Textual, no torch.
+Plain Python: no Textual, no torch.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import NamedTuple
 
-import msgspec
-import yaml
-from msgspec import Meta, Struct
-
-from quiz.locations import glossary_path
-
-GLOSSARY_FILE = glossary_path()
+from quiz.glossary import GLOSSARY_FILE, GlossaryProblem, glossary_problems, load_glossary
 
 FULL_WIDTH = {
     ",": "，",
@@ -42,106 +33,6 @@ FULL_WIDTH = {
     ")": "）",
     ".": "。",
 }
-
-# --- the glossary -------------------------------------------------------------------------------
-
-Term = Annotated[str, Meta(min_length=1)]
-
-
-class Concept(
-    Struct,
-    frozen=True,
-    forbid_unknown_fields=True,
-    rename={"zh_hant": "zh-Hant", "zh_hans": "zh-Hans"},
-):
-    """One concept: its English, its one Taiwan term, its mainland term, and what to flag."""
-
-    en: Term
-    zh_hant: Term
-    zh_hans: Term
-    variants: list[Term] = []
-    allow: list[Term] = []  # longer words containing a variant that are right as they are
-    note: str = ""
-
-
-@cache
-def load_glossary(path: Path = GLOSSARY_FILE) -> dict[str, Concept]:
-    """data/glossary.yaml, validated: concept id -> Concept."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return msgspec.convert(data, dict[str, Concept])
-
-
-class GlossaryProblem(NamedTuple):
-    """`variant` at `offset` where the glossary writes `term` (concept `concept`)."""
-
-    offset: int
-    variant: str
-    term: str
-    concept: str
-
-
-@dataclass(frozen=True)
-class _Matcher:
-    pattern: re.Pattern[str]
-    owners: dict[str, list[str]]  # variant -> concepts listing it
-    protected: re.Pattern[str] | None  # terms and allowed words, never flagged inside
-
-
-@cache
-def _matcher(path: Path = GLOSSARY_FILE) -> _Matcher:
-    glossary = load_glossary(path)
-    owners: dict[str, list[str]] = {}
-    words: set[str] = set()
-    for cid, concept in glossary.items():
-        words.add(concept.zh_hant)
-        words.update(concept.allow)
-        for variant in concept.variants:
-            owners.setdefault(variant, []).append(cid)
-    words -= set(owners)  # a word that is itself a variant protects nothing
-    alternation = "|".join(re.escape(v) for v in sorted(owners, key=len, reverse=True))
-    protected = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return _Matcher(
-        re.compile(alternation or r"(?!)"),
-        owners,
-        re.compile(protected) if protected else None,
-    )
-
-
-def glossary_problems(text: str, path: Path = GLOSSARY_FILE) -> list[GlossaryProblem]:
-    """Every glossary variant in `text`, longest first, not inside a term or an allowed word."""
-    glossary = load_glossary(path)
-    matcher = _matcher(path)
-    covered = [False] * len(text)
-    if matcher.protected is not None:
-        for span in _overlapping(matcher.protected, text):
-            for i in range(span[0], span[1]):
-                covered[i] = True
-    problems = []
-    for found in matcher.pattern.finditer(text):
-        start, end = found.span()
-        if all(covered[start:end]):
-            continue
-        cids = matcher.owners[found.group()]
-        term = " / ".join(dict.fromkeys(glossary[c].zh_hant for c in cids))
-        problems.append(GlossaryProblem(start, found.group(), term, ",".join(cids)))
-    return problems
-
-
-def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
-    """Spans of every match of `pattern` starting at every position (matches may overlap)."""
-    pos = 0
-    while True:
-        found = pattern.search(text, pos)
-        if found is None:
-            return
-        yield found.span()
-        pos = found.start() + 1
-
-
-def simplified_terms(path: Path = GLOSSARY_FILE) -> dict[str, str]:
-    """zh-Hant term -> zh-Hans term, for every concept."""
-    return {c.zh_hant: c.zh_hans for c in load_glossary(path).values()}
-
 
 # --- punctuation --------------------------------------------------------------------------------
 
@@ -333,12 +224,12 @@ def _island_token(text: str, i: int, step: int) -> str | None:
 
 def fix_punctuation(text: str) -> str:
     """`text` with the unambiguous punctuation problems fixed (spaces beside them dropped)."""
-    return _apply(text, _punctuation_edits(text))
+    return apply_edits(text, punctuation_edits(text))
 
 
 def fix_glossary(text: str, path: Path = GLOSSARY_FILE) -> str:
     """`text` with each variant that belongs to exactly one concept replaced by its term."""
-    return _apply(text, _glossary_edits(text, path))
+    return apply_edits(text, glossary_edits(text, path))
 
 
 def fix_text(text: str, path: Path = GLOSSARY_FILE) -> str:
@@ -349,7 +240,7 @@ def fix_text(text: str, path: Path = GLOSSARY_FILE) -> str:
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
 
 
-def _punctuation_edits(text: str) -> list[Edit]:
+def punctuation_edits(text: str) -> list[Edit]:
     scan = _scan(text)
     edits: list[Edit] = []
     drop: set[int] = set()
@@ -364,7 +255,7 @@ def _punctuation_edits(text: str) -> list[Edit]:
     return sorted(edits)
 
 
-def _glossary_edits(text: str, path: Path = GLOSSARY_FILE) -> list[Edit]:
+def glossary_edits(text: str, path: Path = GLOSSARY_FILE) -> list[Edit]:
     glossary = load_glossary(path)
     edits = []
     for problem in glossary_problems(text, path):
@@ -375,7 +266,7 @@ def _glossary_edits(text: str, path: Path = GLOSSARY_FILE) -> list[Edit]:
     return edits
 
 
-def _apply(text: str, edits: list[Edit]) -> str:
+def apply_edits(text: str, edits: list[Edit]) -> str:
     out, pos = [], 0
     for start, end, new in sorted(edits):
         if start < pos:
@@ -386,87 +277,7 @@ def _apply(text: str, edits: list[Edit]) -> str:
     return "".join(out)
 
 
-# --- YAML files ---------------------------------------------------------------------------------
-
-
-@dataclass
-class ZhString:
-    """One `zh:` scalar of a YAML file, with the map from its value back to the file's text."""
-
-    value: str
-    start: int  # source span of the scalar (quotes included)
-    end: int
-    where: list[int | None]  # source index of each character of value (None: escaped or folded)
-
-    def line(self, source: str, offset: int) -> int:
-        """The 1-based line of the file that holds character `offset` of the value."""
-        index = next(
-            (w for w in self.where[offset:] if w is not None),
-            self.start,
-        )
-        return source.count("\n", 0, index) + 1
-
-
-def zh_strings(source: str) -> list[ZhString]:
-    """Every scalar that is the value of a `zh` key, anywhere in the YAML document."""
-    root = yaml.compose(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    found: list[ZhString] = []
-    seen: set[int] = set()  # an alias repeats a node: visit it once (and survive a YAML bomb)
-
-    def walk(node: yaml.Node | None) -> None:
-        if id(node) in seen:
-            return
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if (
-                    isinstance(key, yaml.ScalarNode)
-                    and key.value == "zh"
-                    and isinstance(value, yaml.ScalarNode)
-                ):
-                    start, end = value.start_mark.index, value.end_mark.index
-                    where = _align(value.value, source, start, end)
-                    found.append(ZhString(value.value, start, end, where))
-                else:
-                    walk(value)
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                walk(item)
-
-    walk(root)
-    return found
-
-
-def _align(value: str, source: str, start: int, end: int) -> list[int | None]:
-    """Source index of each value character: value characters appear in the source in order,
-    the source adding quotes, escapes, indentation and line breaks. A character that is not
-    found as itself (an escape, a folded line break) maps to None."""
-    where: list[int | None] = []
-    j = start
-    for ch in value:
-        k = j
-        while k < end and source[k] != ch:
-            if ch == " " and source[k] == "\n":
-                break  # a folded line break reads as a space
-            k += 1
-        if k < end and source[k] == ch:
-            folded = ch == " " and _after_break(source, k)
-            where.append(None if folded else k)
-            j = k + 1
-        else:
-            where.append(None)
-            if k < end and source[k] == "\n":
-                j = k + 1
-    return where
-
-
-def _after_break(source: str, k: int) -> bool:
-    while k > 0 and source[k - 1] == " ":
-        k -= 1
-    return k > 0 and source[k - 1] == "\n"
-
-
-def _format_problem(problem: PunctuationProblem | GlossaryProblem, value: str) -> str:
+def format_problem(problem: PunctuationProblem | GlossaryProblem, value: str) -> str:
     offset = problem.offset
     snippet = value[max(0, offset - 8) : offset + 9].replace("\n", " ")
     if isinstance(problem, PunctuationProblem):
@@ -485,131 +296,10 @@ def text_problems(text: str) -> list[PunctuationProblem | GlossaryProblem]:
 
 def describe(text: str) -> list[str]:
     """One line per problem in `text`, with the offending snippet (for tests and reports)."""
-    return [_format_problem(p, text) for p in text_problems(text)]
-
-
-def check_file(path: Path) -> list[str]:
-    """`file:line: problem` for every problem in the file's zh strings."""
-    source = path.read_text(encoding="utf-8")
-    lines = []
-    for zh in zh_strings(source):
-        for problem in text_problems(zh.value):
-            lines.append(
-                f"{path}:{zh.line(source, problem.offset)}: {_format_problem(problem, zh.value)}"
-            )
-    return lines
-
-
-def fix_file(path: Path) -> tuple[int, list[str]]:
-    """Fix the file's zh strings in place; (edits made, what could not be done safely).
-
-    Each pass makes the glossary edits of a string, or else its punctuation edits (the two are
-    computed on different texts); passes repeat until nothing changes."""
-    total: int = 0
-    skipped: list[str] = []
-    for _ in range(4):
-        count, skipped = _fix_pass(path)
-        total += count
-        if not count:
-            break
-    return total, skipped
-
-
-def _fix_pass(path: Path) -> tuple[int, list[str]]:
-    source = path.read_text(encoding="utf-8")
-    source_edits: list[Edit] = []
-    skipped: list[str] = []
-    wanted: list[str] = []
-    for zh in zh_strings(source):
-        edits = _glossary_edits(zh.value)
-        mapped, ok = _map_edits(zh, edits)
-        if not edits or not ok:
-            if edits:
-                skipped.append(f"{path}:{zh.line(source, 0)}: glossary fix left alone (escapes)")
-            edits = [e for e in _punctuation_edits(zh.value) if _kept(zh, e)]
-            mapped, ok = _map_edits(zh, edits)
-            if not ok:
-                skipped.append(f"{path}:{zh.line(source, 0)}: punctuation fix left alone")
-                edits, mapped = [], []
-        source_edits += mapped
-        wanted.append(_apply(zh.value, edits))
-    if not source_edits:
-        return 0, skipped
-    new_source = _apply(source, source_edits)
-    # the safety net: the file still parses, every zh string is what we meant, nothing else moved
-    try:
-        old_data = yaml.safe_load(source)
-        new_data = yaml.safe_load(new_source)
-        got = [z.value for z in zh_strings(new_source)]
-    except yaml.YAMLError as exc:
-        return 0, [*skipped, f"{path}: fix not written, it would break the YAML: {exc}"]
-    if got != wanted or _without_zh(old_data) != _without_zh(new_data):
-        return 0, [*skipped, f"{path}: fix not written, the result was not as planned"]
-    path.write_text(new_source, encoding="utf-8")
-    return len(source_edits), skipped
-
-
-def _kept(zh: ZhString, edit: Edit) -> bool:
-    """Whether a punctuation edit survives mapping (a dropped space that is a folded break does
-    not)."""
-    start, _end, new = edit
-    return not (new == "" and zh.where[start] is None)
-
-
-def _map_edits(zh: ZhString, edits: list[Edit]) -> tuple[list[Edit], bool]:
-    """Value edits as source edits; False when a span is not found verbatim in the source."""
-    out: list[Edit] = []
-    for start, end, new in edits:
-        where = [w for w in zh.where[start:end] if w is not None]
-        if len(where) != end - start or where != list(range(where[0], where[0] + len(where))):
-            return [], False
-        out.append((where[0], where[-1] + 1, new))
-    return out, True
-
-
-def _without_zh(data: object) -> object:
-    if isinstance(data, dict):
-        return {k: ("<zh>" if k == "zh" else _without_zh(v)) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_without_zh(v) for v in data]
-    return data
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m quiz.zhtext",
-        description="Check or fix the Chinese (zh:) strings of YAML files: full-width "
-        "punctuation and the glossary's terms (data/glossary.yaml).",
-    )
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--check", action="store_true", help="print problems; exit 1 if any")
-    mode.add_argument("--fix", action="store_true", help="fix what is unambiguous, in place")
-    parser.add_argument("files", nargs="+", type=Path)
-    args = parser.parse_args(argv)
-    if args.fix:
-        for path in args.files:
-            try:
-                count, skipped = fix_file(path)
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                continue  # reported by the check below
-            for line in skipped:
-                print(line, file=sys.stderr)
-            if count:
-                print(f"{path}: {count} edits")
-    problems = []
-    for path in args.files:
-        try:
-            problems += check_file(path)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            reason = str(exc).replace("\n", " ")
-            problems.append(f"{path}:1: cannot check: {reason}")
-    if args.check or problems:
-        for line in problems:
-            print(line)
-        if args.fix and problems:
-            print(f"{len(problems)} problems left to fix by hand", file=sys.stderr)
-    return 1 if problems else 0
+    return [format_problem(p, text) for p in text_problems(text)]
 
 
 if __name__ == "__main__":
+    from quiz.zhfiles import main
+
     sys.exit(main())

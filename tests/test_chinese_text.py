@@ -13,7 +13,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from quiz import zhtext
+from quiz import glossary as zhglossary
+from quiz import zhfiles, zhtext
 from quiz.bank import load_bank
 from quiz.i18n import to_simplified
 from quiz.interview.scripts import INLINE_PREFIX, load_scripts
@@ -98,7 +99,7 @@ def yaml_zh_problems(files: list[Path]) -> list[str]:
     found: list[str] = []
     for path in files:
         try:
-            found += zhtext.check_file(path)
+            found += zhfiles.check_file(path)
         except Exception as exc:  # a fixture that is broken on purpose (bad YAML)
             if path.parent.name != "bad_yaml" and "broken" not in path.parts:
                 raise AssertionError(f"{path}: cannot read: {exc}") from exc
@@ -125,7 +126,7 @@ def test_fixtures_chinese() -> None:
 
 
 def test_glossary_loads_and_is_sizeable() -> None:
-    glossary = zhtext.load_glossary()
+    glossary = zhglossary.load_glossary()
     assert len(glossary) >= 40
     for cid, concept in glossary.items():
         assert concept.zh_hant not in concept.variants, cid
@@ -135,19 +136,19 @@ def test_glossary_loads_and_is_sizeable() -> None:
 def test_glossary_simplified_is_what_to_simplified_makes() -> None:
     wrong = {
         cid: (concept.zh_hant, concept.zh_hans, to_simplified(concept.zh_hant))
-        for cid, concept in zhtext.load_glossary().items()
+        for cid, concept in zhglossary.load_glossary().items()
         if to_simplified(concept.zh_hant) != concept.zh_hans
     }
     assert not wrong
 
 
 def test_glossary_no_term_is_a_variant() -> None:
-    glossary = zhtext.load_glossary()
+    glossary = zhglossary.load_glossary()
     variants = {v: cid for cid, c in glossary.items() for v in c.variants}
     clashes = {cid: c.zh_hant for cid, c in glossary.items() if c.zh_hant in variants}
     assert not clashes
     # and no term, written as the glossary says, is flagged
-    flagged = {cid: zhtext.glossary_problems(c.zh_hant) for cid, c in glossary.items()}
+    flagged = {cid: zhglossary.glossary_problems(c.zh_hant) for cid, c in glossary.items()}
     assert not {cid: p for cid, p in flagged.items() if p}
 
 
@@ -163,7 +164,7 @@ def test_glossary_file_is_validated(tmp_path: Path) -> None:
     bad = tmp_path / "glossary.yaml"
     bad.write_text("gate: {en: gate, zh-Hant: 閘門}\n", encoding="utf-8")
     with pytest.raises(msgspec.ValidationError, match="zh-Hans"):
-        zhtext.load_glossary(bad)
+        zhglossary.load_glossary(bad)
 
 
 # --- the checker on tricky strings --------------------------------------------------------------
@@ -225,11 +226,11 @@ def test_fix_punctuation() -> None:
 
 
 def test_glossary_problems() -> None:
-    found = zhtext.glossary_problems("激活函數與三個門，閘門的門檻")
+    found = zhglossary.glossary_problems("激活函數與三個門，閘門的門檻")
     assert [(p.variant, p.term) for p in found] == [("激活", "活化"), ("門", "閘門")]
-    assert zhtext.glossary_problems("輸入閘門、入門、專門") == []
-    assert zhtext.glossary_problems("詞表示層，同時步進") == []  # 詞表 and 時步 inside words
-    assert [p.term for p in zhtext.glossary_problems("LSTM 的細胞狀態")] == ["記憶單元狀態"]
+    assert zhglossary.glossary_problems("輸入閘門、入門、專門") == []
+    assert zhglossary.glossary_problems("詞表示層，同時步進") == []  # 詞表 and 時步 inside words
+    assert [p.term for p in zhglossary.glossary_problems("LSTM 的細胞狀態")] == ["記憶單元狀態"]
     assert zhtext.fix_glossary("遞迴網絡的輸入門") == "循環網路的輸入閘門"
 
 
@@ -247,13 +248,13 @@ def test_cli_check_and_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     )
     path = tmp_path / "bank.yaml"
     path.write_text(source, encoding="utf-8")
-    assert zhtext.main(["--check", str(path)]) == 1
+    assert zhfiles.main(["--check", str(path)]) == 1
     out = capsys.readouterr().out
     assert f"{path}:3: ASCII ','" in out
     assert f"{path}:3: 激活 → 活化" in out
     assert f"{path}:7: ASCII ','" in out
     assert f"{path}:8: ASCII '('" in out
-    assert zhtext.main(["--fix", str(path)]) == 0
+    assert zhfiles.main(["--fix", str(path)]) == 0
     fixed = path.read_text(encoding="utf-8")
     assert fixed == (
         "# a comment, kept: as it is\n"
@@ -266,7 +267,7 @@ def test_cli_check_and_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         "      折行後繼續（例如 nn.GRU(8, 16)）\n"
         "  - {en: plain, zh: 沒問題}\n"
     )
-    assert zhtext.main(["--check", str(path)]) == 0
+    assert zhfiles.main(["--check", str(path)]) == 0
 
 
 def test_check_visits_an_aliased_node_once(tmp_path: Path) -> None:
@@ -275,4 +276,4 @@ def test_check_visits_an_aliased_node_once(tmp_path: Path) -> None:
     ]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert len(zhtext.check_file(path)) == 1  # 2**20 references, one string
+    assert len(zhfiles.check_file(path)) == 1  # 2**20 references, one string
