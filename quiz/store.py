@@ -3,177 +3,41 @@
 Every write commits at once (autocommit), so a process killed mid-session keeps every answer
 already given. WAL mode and a busy timeout let two copies of the app share the file.
 
-Three conditions are told apart, because each wants a different answer:
-- locked: another program holds the file past the busy timeout. `StoreLocked` is raised; the
-  file is healthy and never moved, and the caller retries.
-- read-only (the file or its folder can't be written): the store works on an in-memory copy and
-  says so (`read_only`), so the app runs and the learner is told answers won't be kept.
-- corrupt (not a database, or it fails its integrity check): the file is moved aside, kept, and
-  replaced by a fresh one (`recovered_from` says where).
-Anything else that makes the file unusable raises `StoreUnavailable` with a one-line reason.
+This module is the store's API (`Store`); its pieces live beside it and are re-exported here:
+the schema and migrations (quiz.store_schema), the records and the clock (quiz.store_records),
+the conditions it raises (quiz.store_errors: StoreError, StoreLocked, StoreUnavailable) and
+how the file is opened, locked, read-only or corrupt (quiz.store_open).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from quiz.l10n import _
 from quiz.sanitize import clean_text
+from quiz.store_errors import StoreError, StoreLocked, StoreUnavailable
+from quiz.store_open import open_store
+from quiz.store_records import ExerciseStatus, Flag, Interview, Review, now_utc
+from quiz.store_schema import MIGRATIONS, SCHEMA_VERSION
 
-SCHEMA_VERSION = 2
-
-# Each entry upgrades the schema from its index to index + 1; never edit a shipped step.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE cards (
-        question_id TEXT PRIMARY KEY,
-        card_json   TEXT NOT NULL,
-        due         TEXT NOT NULL
-    );
-    CREATE INDEX cards_due ON cards(due);
-    CREATE TABLE sessions (
-        id          INTEGER PRIMARY KEY,
-        mode        TEXT NOT NULL,
-        topic       TEXT,
-        started_at  TEXT NOT NULL,
-        ended_at    TEXT
-    );
-    CREATE TABLE reviews (
-        id          INTEGER PRIMARY KEY,
-        session_id  INTEGER REFERENCES sessions(id),
-        question_id TEXT NOT NULL,
-        answered_at TEXT NOT NULL,
-        elapsed_s   REAL NOT NULL,
-        correct     INTEGER NOT NULL,
-        score       REAL NOT NULL,
-        rating      INTEGER NOT NULL,
-        answer_json TEXT NOT NULL
-    );
-    CREATE INDEX reviews_question ON reviews(question_id);
-    CREATE TABLE flags (
-        id          INTEGER PRIMARY KEY,
-        question_id TEXT NOT NULL,
-        note        TEXT NOT NULL,
-        created_at  TEXT NOT NULL
-    );
-    """,
-    """
-    CREATE TABLE exercise_attempts (
-        id           INTEGER PRIMARY KEY,
-        exercise     TEXT NOT NULL,
-        attempted_at TEXT NOT NULL,
-        passed       INTEGER NOT NULL,
-        diagnosis    TEXT,
-        device       TEXT NOT NULL,
-        seed         INTEGER NOT NULL
-    );
-    CREATE INDEX attempts_exercise ON exercise_attempts(exercise);
-    CREATE TABLE interviews (
-        id          INTEGER PRIMARY KEY,
-        script      TEXT NOT NULL,
-        level       TEXT NOT NULL,
-        started_at  TEXT NOT NULL,
-        ended_at    TEXT,
-        score       REAL,
-        report_path TEXT
-    );
-    """,
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "ExerciseStatus",
+    "Flag",
+    "Interview",
+    "Review",
+    "Store",
+    "StoreError",
+    "StoreLocked",
+    "StoreUnavailable",
+    "now_utc",
 ]
-assert len(MIGRATIONS) == SCHEMA_VERSION
-
-
-def now_utc() -> datetime:
-    """The store's clock: timezone-aware UTC, as FSRS expects."""
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Review:
-    """One answer as the store keeps it."""
-
-    question_id: str
-    answered_at: datetime
-    elapsed_s: float
-    correct: bool
-    score: float
-    rating: int
-
-
-@dataclass(frozen=True)
-class Flag:
-    question_id: str
-    note: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class ExerciseStatus:
-    """Where a learner stands on one exercise."""
-
-    exercise: str
-    status: str  # "failing" or "passing"; exercises never graded are absent
-    attempts: int
-    last_attempt: datetime
-    last_diagnosis: str | None
-
-
-@dataclass(frozen=True)
-class Interview:
-    """One mock interview; `score` (0-1) and `report_path` are set when it ends."""
-
-    id: int
-    script: str
-    level: str
-    started_at: datetime
-    ended_at: datetime | None
-    score: float | None
-    report_path: str | None
-
-
-class StoreError(Exception):
-    """The progress file can't be used as asked; the message is written for the learner."""
-
-
-class StoreLocked(StoreError):
-    """Another program has held the file past the busy timeout: retry later; nothing is lost."""
-
-
-class StoreUnavailable(StoreError):
-    """The data folder or progress file can't be opened at all."""
-
-
-_LOCKED = ("database is locked", "database table is locked", "database is busy")
-
-
-def _locked(exc: sqlite3.Error, path: Path) -> StoreLocked:
-    return StoreLocked(
-        _(
-            "{path} is in use by another program. Nothing was moved or lost; try again in a moment."
-        ).format(path=path)
-    )
-
-
-class _Connection(sqlite3.Connection):
-    """Turns "database is locked" into StoreLocked wherever it happens, at open or mid-session."""
-
-    store_path = Path()
-
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        try:
-            return super().execute(sql, parameters)
-        except sqlite3.OperationalError as exc:
-            if any(text in str(exc) for text in _LOCKED):
-                raise _locked(exc, self.store_path) from exc
-            raise
 
 
 def _row_id(cursor: sqlite3.Cursor) -> int:
@@ -188,133 +52,10 @@ class Store:
     def __init__(self, path: Path, *, busy_timeout: float = 10.0) -> None:
         self.path = Path(path)
         self.busy_timeout = busy_timeout
-        self.recovered_from: Path | None = None
-        self.read_only = False
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            if not self.path.parent.is_dir():
-                raise StoreUnavailable(
-                    _("cannot use {folder} as the data folder: {reason}").format(
-                        folder=self.path.parent, reason=exc.strerror
-                    )
-                ) from exc
-        if self.path.is_dir():
-            raise StoreUnavailable(
-                _("{path} is a folder, not a progress file").format(path=self.path)
-            )
-        if not self._writable():
-            self.read_only = True
-            self._conn = self._open_read_only()
-            return
-        try:
-            self._conn = self._open()
-        except sqlite3.OperationalError as exc:
-            if "readonly" not in str(exc) and "read-only" not in str(exc):
-                raise StoreUnavailable(
-                    _("cannot open {path}: {reason}").format(path=self.path, reason=exc)
-                ) from exc
-            self.read_only = True
-            self._conn = self._open_read_only()
-        except sqlite3.DatabaseError:
-            self.recovered_from = self._move_aside()
-            self._conn = self._open()
-
-    def _writable(self) -> bool:
-        folder_ok = os.access(self.path.parent, os.W_OK)
-        return folder_ok and (not self.path.exists() or os.access(self.path, os.W_OK))
-
-    def _connect(self, target: str, *, uri: bool = False) -> sqlite3.Connection:
-        conn: _Connection = sqlite3.connect(
-            target,
-            timeout=self.busy_timeout,
-            isolation_level=None,
-            check_same_thread=False,
-            uri=uri,
-            factory=_Connection,
-        )
-        conn.store_path = self.path
-        return conn
-
-    def _open(self) -> sqlite3.Connection:
-        conn = self._connect(str(self.path))
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise sqlite3.DatabaseError("integrity check failed")
-            self._migrate(conn)
-        except (sqlite3.DatabaseError, StoreError):
-            conn.close()
-            raise
-        return conn
-
-    def _open_read_only(self) -> sqlite3.Connection:
-        """An in-memory copy of the file (or an empty store): the app works, nothing is kept."""
-        memory = self._connect(":memory:")
-        if self.path.exists():
-            name = quote(str(self.path.resolve()))
-            for mode in (
-                "mode=ro",
-                "immutable=1",
-            ):  # immutable: a WAL file whose -shm can't be made
-                try:
-                    source = self._connect(f"file:{name}?{mode}", uri=True)
-                    try:
-                        source.backup(memory)
-                    finally:
-                        source.close()
-                    break
-                except sqlite3.OperationalError as exc:
-                    if any(text in str(exc) for text in _LOCKED):
-                        raise _locked(exc, self.path) from exc
-                    problem = exc
-                except sqlite3.DatabaseError as exc:
-                    raise StoreUnavailable(
-                        _(
-                            "{path} is damaged and its folder is read-only, so it can't be moved"
-                            " aside; copy it somewhere writable or use --data-dir"
-                        ).format(path=self.path)
-                    ) from exc
-            else:
-                raise StoreUnavailable(
-                    _("cannot read {path}: {reason}").format(path=self.path, reason=problem)
-                )
-        self._migrate(memory)
-        return memory
-
-    def _migrate(self, conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:  # a newer rnnprep's file: healthy, so never moved aside
-            raise StoreUnavailable(
-                _(
-                    "{path} was written by a newer rnnprep (schema {version}, this one knows"
-                    " {known}); update rnnprep to open it"
-                ).format(path=self.path, version=version, known=SCHEMA_VERSION)
-            )
-        for step in range(version, SCHEMA_VERSION):
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in MIGRATIONS[step].split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {step + 1}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-
-    def _move_aside(self) -> Path:
-        stamp = now_utc().strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        self.path.rename(target)
-        for suffix in ("-wal", "-shm"):
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                side.rename(target.with_name(target.name + suffix))
-        return target
+        opened = open_store(self.path, busy_timeout)
+        self._conn = opened.conn
+        self.read_only = opened.read_only
+        self.recovered_from = opened.recovered_from
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
