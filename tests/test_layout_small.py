@@ -22,7 +22,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, OptionList, Static
 
-import quiz.tui.screens.mock as mock_screen
+import quiz.tui.screens.mock_start as mock_screen
 from exercises import api
 from quiz.bank import load_bank
 from quiz.interview import scripts

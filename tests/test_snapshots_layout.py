@@ -17,7 +17,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-import quiz.tui.screens.mock as mock_screen
+import quiz.tui.screens.mock_start as mock_screen
 import quiz.tui.screens.stats as stats_screen
 from exercises import api
 from quiz.interview import scripts

@@ -9,35 +9,40 @@ behind it (quiz.links), and q drills them at once.
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
 import threading
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import watchfiles
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Markdown, Static
-from textual.widgets.markdown import MarkdownFence
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
 
 from exercises import api, catalogue
-from quiz.l10n import N_, _, ngettext
+from quiz.l10n import N_, _
 from quiz.links import Queued, queue
 from quiz.locations import workspace_dir
-from quiz.store import now_utc
 from quiz.tui import STYLES
 from quiz.tui.localized import Localized
-from quiz.tui.widgets.fitted_table import Cell, Column, FittedTable
+from quiz.tui.screens.exercises_dialogs import (
+    ConfirmReset,
+    PlainCodeBlock,
+    SolutionScreen,
+    TaskMarkdown,
+)
+from quiz.tui.screens.exercises_standing import (
+    ExercisesLoaded,
+    FileSaved,
+    Verdict,
+    edit_in_terminal,
+    exercise_list,
+    list_rows,
+    standing_text,
+)
+from quiz.tui.widgets.fitted_table import Column, FittedTable
 from quiz.tui.widgets.grading import (
     Graded,
     GradingFailed,
@@ -47,129 +52,6 @@ from quiz.tui.widgets.grading import (
     short_path,
 )
 from quiz.tui.widgets.pinned import PinnedScroll
-
-STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
-STATUS_STYLE = {
-    "passing": (N_("✓ passing"), "green"),
-    "failing": (N_("✗ failing"), "red"),
-    "not started": (N_("· not started"), "dim"),
-}
-FALLBACK_EDITORS = ("nano", "vi")
-
-
-@dataclass
-class ExercisesLoaded(Message):
-    """The catalogue and the learner's standing, read off the UI thread."""
-
-    infos: list[api.ExerciseInfo]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """A grading as the screen keeps it: the result, and the questions its diagnosis queued."""
-
-    result: api.GradeResult
-    queued: Queued | None
-
-
-@dataclass
-class FileSaved(Message):
-    """Watch mode saw the learner's file for `name` change."""
-
-    name: str
-
-
-def exercise_list() -> list[api.ExerciseInfo]:
-    """Every exercise with the learner's standing, easiest first (the order to learn them in)."""
-    return sorted(api.list_exercises(), key=lambda info: (info.difficulty, info.name))
-
-
-def ago(moment: datetime, now: datetime) -> str:
-    """A short relative time for the list: "just now", "5 min ago", "3 h ago", "2 d ago"."""
-    seconds = (now - moment).total_seconds()
-    if seconds < 60:
-        return _("just now")
-    if seconds < 3600:
-        return _("{n} min ago").format(n=f"{seconds // 60:.0f}")
-    if seconds < 86400:
-        return _("{n} h ago").format(n=f"{seconds // 3600:.0f}")
-    if seconds < 30 * 86400:
-        return _("{n} d ago").format(n=f"{seconds // 86400:.0f}")
-    return f"{moment.astimezone():%Y-%m-%d}"
-
-
-def editor_command() -> list[str] | None:
-    """$VISUAL or $EDITOR (which may carry arguments, e.g. "code -w"), else nano or vi."""
-    for variable in ("VISUAL", "EDITOR"):
-        value = os.environ.get(variable, "").strip()
-        if value:
-            return shlex.split(value)
-    found = next((name for name in FALLBACK_EDITORS if shutil.which(name)), None)
-    return [found] if found else None
-
-
-class PlainCodeBlock(MarkdownFence):
-    """A code block without a language, shown as plain text.
-
-    The READMEs write their equations as indented blocks; left to guess, Pygments takes them
-    for scdoc markup and bolds whatever lies between two `*` (as in `f * c + i * g`).
-    """
-
-    @classmethod
-    def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False) -> Content:
-        return super().highlight(code, language or "text", ansi, dark)
-
-
-class TaskMarkdown(Markdown):
-    """An exercise's README, with its equation blocks kept plain."""
-
-    BLOCKS = {**Markdown.BLOCKS, "code_block": PlainCodeBlock}
-
-
-class ConfirmReset(Localized, ModalScreen[bool]):
-    """Asks before the learner's file is replaced by the starter."""
-
-    BINDINGS = [
-        Binding("y", "dismiss(True)", N_("Yes"), id="reset.yes", tooltip=N_("Replace the file")),
-        Binding("n,escape", "dismiss(False)", N_("No"), id="reset.no", tooltip=N_("Keep the file")),
-    ]
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm"):
-            before, _sep, after = _(
-                "Replace {path} with the starter? Your code is lost."
-            ).partition("{path}")
-            yield Static(Text.assemble(before, (str(self.path), "bold"), after))
-            yield Static(_("y: replace it · n: keep it"), classes="muted")
-
-
-class SolutionScreen(Localized, ModalScreen[None]):
-    """The model solution, shown once the learner's own file has passed."""
-
-    BINDINGS = [
-        Binding(
-            "escape,s",
-            "dismiss",
-            N_("Close"),
-            id="solution.close",
-            tooltip=N_("Back to the list"),
-        ),
-    ]
-
-    def __init__(self, name: str, code: str) -> None:
-        super().__init__()
-        self.exercise = name
-        self.code = code
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="solution", classes="panel") as box:
-            box.border_title = _("Model solution: {name}").format(name=self.exercise)
-            box.border_subtitle = _("escape closes")
-            yield Markdown(f"```python\n{self.code.rstrip()}\n```")
 
 
 class ExercisesScreen(Localized, Screen):
@@ -371,24 +253,7 @@ class ExercisesScreen(Localized, Screen):
     def _show_list(self, infos: list[api.ExerciseInfo]) -> None:
         """Fill the list on first load, then update its cells in place (the cursor stays)."""
         table = self.query_one("#list", FittedTable)
-        now = now_utc()
-        rows: list[tuple[str, dict[str, Cell]]] = []
-        for info in infos:
-            label, style = STATUS_STYLE[info.status]
-            topic = self.rnn.loaded_bank.topics.get(info.topic)
-            rows.append(
-                (
-                    info.name,
-                    {
-                        "title": info.title,
-                        "status": Text(_(label), style=style),
-                        "attempts": str(info.attempts),
-                        "last": ago(info.last_attempt, now) if info.last_attempt else "—",
-                        "level": STARS[info.difficulty],
-                        "topic": topic.title.get(self.rnn.lang) if topic else info.topic,
-                    },
-                )
-            )
+        rows = list_rows(infos, self.rnn.loaded_bank, self.rnn.lang)
         if self.infos:
             for name, cells in rows:
                 table.update_row(name, cells)
@@ -430,26 +295,7 @@ class ExercisesScreen(Localized, Screen):
             queued = verdict.queued.describe(self.rnn.lang) if verdict.queued else None
             panel.show_result(verdict.result, queued)
         else:
-            panel.show_text(self._standing(self.infos[name]))
-
-    def _standing(self, info: api.ExerciseInfo) -> Text:
-        """What the store says about an exercise not graded on this visit."""
-        if info.last_attempt is None:
-            return Text(
-                _("Not graded yet. Write {name} in your file, then press g.").format(name=info.name)
-            )
-        text = Text(_("Last graded {when}: ").format(when=ago(info.last_attempt, now_utc())))
-        label, style = STATUS_STYLE[info.status]
-        text.append(_(label), style=style)
-        if info.last_diagnosis:
-            text.append(f" ({info.last_diagnosis})", style="dim")
-        text.append(
-            ngettext(" after {n} attempt.", " after {n} attempts.", info.attempts).format(
-                n=info.attempts
-            )
-        )
-        text.append(_(" Press g to grade your file now."), style="dim")
-        return text
+            panel.show_text(standing_text(self.infos[name]))
 
     def _show_hints(self, name: str) -> None:
         hints = catalogue.load(name).spec.hints
@@ -476,31 +322,9 @@ class ExercisesScreen(Localized, Screen):
         if self.current is None:
             return
         path = api.learner_file(self.current)
-        command = editor_command()
-        if command is None:
-            self.notify(
-                _("No editor found (set $EDITOR). Your file is {path}").format(path=path),
-                timeout=20,
-                markup=False,
-            )
-            return
-        try:
-            with self.app.suspend():
-                subprocess.run([*command, str(path)], check=False)
-        except SuspendNotSupported:
-            self.notify(
-                _("No terminal to lend an editor here. Your file is {path}").format(path=path),
-                timeout=20,
-                markup=False,
-            )
-        except OSError as exc:
-            self.notify(
-                _("Could not start {editor}: {error}. Your file is {path}").format(
-                    editor=command[0], error=exc, path=path
-                ),
-                timeout=20,
-                markup=False,
-            )
+        problem = edit_in_terminal(self.app, path)
+        if problem is not None:
+            self.notify(problem, timeout=20, markup=False)
 
     def action_hint(self) -> None:
         if self.current is None:
@@ -560,3 +384,6 @@ class ExercisesScreen(Localized, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+__all__ = ["ConfirmReset", "ExercisesScreen", "PlainCodeBlock", "SolutionScreen", "Verdict"]
