@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from exercises.learner import Outcome
 from exercises.results import Worst
 
 Inputs = dict[str, Tensor | None]
@@ -152,3 +153,19 @@ def are_close(
 ) -> bool:
     names = [str(k) for k in range(len(want))]
     return first_mismatch(got, want, names, rtol=rtol, atol=atol, case="") is None
+
+
+@dataclass
+class Case:
+    """One grading case: its shape and dtype, the inputs drawn, PyTorch's answer, and (once
+    called) the learner's outcome."""
+
+    shape: Shape
+    dtype: torch.dtype
+    inputs: Inputs
+    expected: tuple[Tensor, ...]
+    outcome: Outcome | None = None
+
+    @property
+    def label(self) -> str:
+        return self.shape.describe(self.dtype)

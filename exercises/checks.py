@@ -4,12 +4,13 @@ that fails.
 The reference answers are computed before the learner's file is even loaded, so nothing the file
 does to torch can change them. Learner calls are made lazily, check by check, and cached, so the
 stage reported to the parent (for timeouts and crashes) is always the one really running.
+The gradient check and its autograd helpers are in exercises.gradient_checks; a case (shape,
+dtype, inputs, PyTorch's answer) is exercises.cases.Case.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -21,20 +22,18 @@ from exercises.cases import (
     GRADIENT_INDEX,
     GRADIENT_SHAPE,
     SHAPES,
-    Inputs,
+    Case,
     Shape,
     draw,
     first_mismatch,
-    projections,
     tolerance,
 )
 from exercises.diagnosis import as_outputs, describe_mismatch, find_mistake, no_known_mistake
+from exercises.gradient_checks import GradientChecks, Stage, bounds
 from exercises.guard import Guard
 from exercises.protocol import Check, Diagnosis, Request, Tolerance, Verdict, Worst
 from reference.cells import REFERENCES
 from reference.mistakes import Mistake
-
-Stage = Callable[[str, str], None]  # (check name, what is running) -> None
 
 PRECISION_ADVICE = (
     "Your float64 results match PyTorch, so the equations are right; in float32 something loses"
@@ -51,19 +50,6 @@ class _Stop(Exception):
     """A check failed; grading ends."""
 
 
-@dataclass
-class _Case:
-    shape: Shape
-    dtype: torch.dtype
-    inputs: Inputs
-    expected: tuple[Tensor, ...]
-    outcome: learner.Outcome | None = None
-
-    @property
-    def label(self) -> str:
-        return self.shape.describe(self.dtype)
-
-
 def resolve_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -72,7 +58,7 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-class Grading:
+class Grading(GradientChecks):
     """One grading request. `run()` returns the verdict the child sends to the parent."""
 
     def __init__(self, request: Request, guard: Guard, stage: Stage) -> None:
@@ -101,7 +87,7 @@ class Grading:
         self.grad_case = self._case(GRADIENT_SHAPE, torch.float64, GRADIENT_INDEX, request)
         self.grad_expected = self._gradients_of(self.reference, self.grad_case.inputs)
 
-    def _case(self, shape: Shape, dtype: torch.dtype, index: int, request: Request) -> _Case:
+    def _case(self, shape: Shape, dtype: torch.dtype, index: int, request: Request) -> Case:
         inputs = draw(
             shape,
             gates=request.gates,
@@ -111,7 +97,7 @@ class Grading:
             seed=self.seed,
             index=index,
         )
-        return _Case(shape, dtype, inputs, as_outputs(self.reference(**inputs)))
+        return Case(shape, dtype, inputs, as_outputs(self.reference(**inputs)))
 
     # -- driving ---------------------------------------------------------------------------
 
@@ -144,7 +130,7 @@ class Grading:
             self.diagnosis = Diagnosis(diagnosis, advice or message)
         raise _Stop
 
-    def _outcome(self, case: _Case, check: str) -> learner.Outcome:
+    def _outcome(self, case: Case, check: str) -> learner.Outcome:
         if case.outcome is None:
             assert self.function is not None
             self.stage(check, f"calling {self.exercise} on the case {case.label}")
@@ -214,84 +200,6 @@ class Grading:
             self._fail(check, mistake.id, describe_mismatch(worst), mistake.message)
         self.checks.append(Check(check, True))
 
-    def _gradients(self) -> None:
-        check = results.GRADIENTS
-        case = self.grad_case
-        self.stage(check, f"computing gradients on the case {case.label}")
-        leaves = _leaves(case.inputs)
-        value, error = learner.run(lambda: self.function(*leaves.values()), self.guard)  # type: ignore[misc]
-        self._allowed(check)
-        if error is not None:
-            self._gradient_failure(error, "calling your function on inputs that require grad")
-        outs = self._outputs(case, learner.Outcome(value), check)
-        detached = [n for n, o in zip(self.outputs, outs, strict=True) if not o.requires_grad]
-        if detached:
-            self._fail(
-                check,
-                "not_differentiable",
-                f"{detached[0]} is not connected to the autograd graph.",
-                f"{detached[0]} carries no gradient: somewhere your code leaves torch (a NumPy"
-                " round trip, .detach(), .data, .item(), torch.tensor(...) of a result), so"
-                " training could not learn through your cell. Stay with torch operations.",
-            )
-        grads, error = learner.run(lambda: _backward(outs, leaves, self.seed), self.guard)
-        self._allowed(check)
-        if error is not None:
-            self._gradient_failure(error, "back-propagating through your function")
-        assert grads is not None
-        for name, got in grads.items():
-            want = self.grad_expected[name]
-            if got is None:
-                self._fail(
-                    check,
-                    "not_differentiable",
-                    f"No gradient reaches {name}.",
-                    f"No gradient flows back to {name}: your code cuts it out of the graph"
-                    " (.detach(), .data, a NumPy round trip or torch.tensor(...) of it).",
-                )
-            assert want is not None  # the reference has a gradient for every input given
-            worst = first_mismatch(
-                (got,),
-                (want,),
-                [f"grad_{name}"],
-                **_bounds(self.tol[torch.float64]),
-                case=case.label,
-            )
-            if worst is not None:
-                self.worst = worst
-                self._fail(
-                    check,
-                    "not_differentiable",
-                    describe_mismatch(worst),
-                    f"The forward values are right but the gradient with respect to {name} is"
-                    " not: a custom autograd.Function with a wrong backward, or a value used"
-                    " after an in-place change, usually causes this.",
-                )
-        self.checks.append(Check(check, True))
-
-    def _gradient_failure(self, error: BaseException, doing: str) -> NoReturn:
-        diagnosis, message = learner.describe(error, self.path)
-        if diagnosis != "crash":
-            self._fail(results.GRADIENTS, diagnosis, message)
-        if "leaf Variable that requires grad" in str(error):
-            changed = ", ".join(self._mutated()) or "one of its inputs"
-            self._fail(
-                results.GRADIENTS,
-                "in_place_mutation",
-                f"While {doing}: {message}",
-                f"Your code changes {changed} in place; with inputs that require grad, autograd"
-                " refuses, and the caller's tensors would be overwritten. Use out-of-place"
-                " operations (h = h * f, not h *= f or h.mul_(f)).",
-            )
-        self._fail(
-            results.GRADIENTS,
-            "not_differentiable",
-            f"While {doing}: {message}",
-            f"Your cell gives the right values but fails under autograd ({message}). Keep every"
-            " step a torch operation on the given tensors (no .numpy(), no in-place changes to"
-            " values autograd still needs, e.g. sigmoid_() on a tensor used again later).",
-        )
-
     def _mutated(self) -> list[str]:
         """Inputs that some call so far changed in place."""
         calls = [c.outcome for cases in self.cases.values() for c in cases if c.outcome]
@@ -313,7 +221,7 @@ class Grading:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _outputs(self, case: _Case, outcome: learner.Outcome, check: str) -> tuple[Tensor, ...]:
+    def _outputs(self, case: Case, outcome: learner.Outcome, check: str) -> tuple[Tensor, ...]:
         """The outputs of one call, or a failed `check` saying what is wrong with them."""
         if outcome.error is not None:
             self._crashed(case, outcome.error, check)
@@ -322,7 +230,7 @@ class Grading:
             self._fail(check, *problem)
         return as_outputs(outcome.value)
 
-    def _problem(self, case: _Case, value: Any) -> tuple[str, str, str] | None:
+    def _problem(self, case: Case, value: Any) -> tuple[str, str, str] | None:
         """(diagnosis, message, advice) if `value` breaks the output contract, else None."""
         expect = ", ".join(self.outputs)
         if len(self.outputs) == 1 and isinstance(value, tuple | list):
@@ -370,7 +278,7 @@ class Grading:
                 )
         return None
 
-    def _crashed(self, case: _Case, error: BaseException, check: str) -> NoReturn:
+    def _crashed(self, case: Case, error: BaseException, check: str) -> NoReturn:
         self._allowed(check)
         diagnosis, message = learner.describe(error, self.path)
         text = f"On the case {case.label} your code fails: {message}"
@@ -406,31 +314,5 @@ class Grading:
             wrong = wrong or mismatch is not None
         return find_mistake(self.exercise, runs) if wrong else None
 
-    def _tol(self, case: _Case) -> dict[str, float]:
-        return tolerance(_bounds(self.tol[case.dtype]), case.shape)
-
-    def _gradients_of(self, cell: Callable[..., Any], inputs: Inputs) -> dict[str, Tensor | None]:
-        leaves = _leaves(inputs)
-        return _backward(as_outputs(cell(*leaves.values())), leaves, self.seed)
-
-
-def _bounds(tol: Tolerance) -> dict[str, float]:
-    return {"rtol": tol.rtol, "atol": tol.atol}
-
-
-def _leaves(inputs: Inputs) -> dict[str, Tensor | None]:
-    return {
-        k: None if v is None else v.detach().clone().requires_grad_() for k, v in inputs.items()
-    }
-
-
-def _backward(
-    outs: tuple[Tensor, ...], leaves: dict[str, Tensor | None], seed: int
-) -> dict[str, Tensor | None]:
-    """Gradients of sum(out * p) with respect to every input that is not None."""
-    loss = torch.stack(
-        [(o * p).sum() for o, p in zip(outs, projections(outs, seed), strict=True)]
-    ).sum()
-    present = {k: v for k, v in leaves.items() if v is not None}
-    grads = torch.autograd.grad(loss, list(present.values()), allow_unused=True)
-    return dict(zip(present, grads, strict=True))
+    def _tol(self, case: Case) -> dict[str, float]:
+        return tolerance(bounds(self.tol[case.dtype]), case.shape)
