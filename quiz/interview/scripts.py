@@ -31,13 +31,14 @@ gives a question id): bad YAML and fields, an id that is not the file name, unkn
 topics and exercises, inline questions that break the bank's rules, duplicate step ids, follow-ups
 that name no step, loops, steps nothing leads to, and any route from the first step to the end
 without a coding step or without a free-response question. A script with a problem is left out
-whole: one broken link breaks the chain.
+whole: one broken link breaks the chain. The flow checks (loops, reachability, routes) are
+quiz.interview.flow.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +58,7 @@ from quiz.bank import (
     read_yaml,
     unknown_source,
 )
+from quiz.interview.flow import END, flow_problems
 from quiz.locations import cache_dir, interviews_dir
 from quiz.questions import Free, NonEmpty, Question, QuestionId, Text
 from quiz.store import Interview
@@ -64,7 +66,6 @@ from quiz.store import Interview
 Level = Literal["junior", "senior"]
 LEVELS: tuple[Level, ...] = ("junior", "senior")
 LENGTHS = (30, 45)
-END = "end"
 INLINE_PREFIX = "mock."  # inline question ids: mock.<script>.<step>, never a bank id
 
 Slug = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=32)]
@@ -107,6 +108,11 @@ class Step:
     def branches(self) -> bool:
         """Whether the answer decides what comes next (a follow-up or a step back)."""
         return self.on_right != self.on_wrong
+
+    @property
+    def successors(self) -> tuple[str, ...]:
+        """The steps it can lead to (END included), each once."""
+        return tuple(dict.fromkeys((self.on_right, self.on_wrong)))
 
 
 @dataclass(frozen=True)
@@ -334,92 +340,18 @@ class _Loader:
     def _check_flow(self, parsed: list[_Parsed]) -> None:
         """Loops, steps never reached, and routes without a coding step or a free question."""
         by_id = {p.step.id: p for p in parsed}
-        steps = {p.step.id: p.step for p in parsed}
-        first = parsed[0].step.id
-        loop = _find_loop(first, steps)
-        if loop:
-            where = by_id[loop[-2]].at(loop[-1])
-            circle = " → ".join(loop)
-            message = f"the steps go round in a loop ({circle}); follow-ups must lead to the end"
-            self.problem(where, loop[-2], message)
-            return
-        reached = _reachable(first, steps)
-        for p in parsed:
-            if p.step.id not in reached:
-                self.problem(p.at(), p.step.id, "no step leads here, so it is never asked")
-        checks: tuple[tuple[str, Callable[[Step], bool]], ...] = (
-            ("coding step", lambda s: s.exercise is not None),
-            ("free-response question", lambda s: isinstance(s.question, Free)),
-        )
-        for what, has in checks:
-            route = _route_without(first, steps, has)
-            if route is None:
-                continue
-            if any(has(s) for s in steps.values()):
-                message = f"the route {' → '.join(route)} → end has no {what}"
-                self.problem(by_id[route[-1]].at(), route[-1], message)
+        graph = {
+            p.step.id: tuple(dict.fromkeys((p.step.on_right, p.step.on_wrong))) for p in parsed
+        }
+        having = {
+            "coding step": {p.step.id for p in parsed if p.step.exercise is not None},
+            "free-response question": {
+                p.step.id for p in parsed if isinstance(p.step.question, Free)
+            },
+        }
+        for problem in flow_problems(parsed[0].step.id, graph, having):
+            if problem.step is None:
+                self.problem(("steps",), None, problem.message)
             else:
-                self.problem(
-                    ("steps",), None, f"the script has no {what}; every interview needs one"
-                )
-
-
-def _successors(step: Step) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((step.on_right, step.on_wrong)))
-
-
-def _find_loop(first: str, steps: dict[str, Step]) -> list[str] | None:
-    """A path that comes back to a step already on it (first found), or None."""
-    done: set[str] = set()
-
-    def visit(path: list[str]) -> list[str] | None:
-        for target in _successors(steps[path[-1]]):
-            if target in path:
-                return [*path[path.index(target) :], target]
-            if target != END and target not in done:
-                found = visit([*path, target])
-                if found:
-                    return found
-        done.add(path[-1])
-        return None
-
-    for start in [first, *steps]:
-        if start not in done:
-            found = visit([start])
-            if found:
-                return found
-    return None
-
-
-def _reachable(first: str, steps: dict[str, Step]) -> set[str]:
-    seen, todo = {first}, [first]
-    while todo:
-        for target in _successors(steps[todo.pop()]):
-            if target != END and target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return seen
-
-
-def _route_without(
-    first: str, steps: dict[str, Step], has: Callable[[Step], bool]
-) -> list[str] | None:
-    """A route from `first` to the end through no step for which `has(step)` holds, or None.
-
-    The steps must not loop."""
-    lacking: dict[str, bool] = {END: True}
-
-    def lacks(step_id: str) -> bool:
-        if step_id not in lacking:
-            step = steps[step_id]
-            lacking[step_id] = not has(step) and any(lacks(t) for t in _successors(step))
-        return lacking[step_id]
-
-    if not lacks(first):
-        return None
-    route = [first]
-    while True:
-        target = next(t for t in _successors(steps[route[-1]]) if lacks(t))
-        if target == END:
-            return route
-        route.append(target)
+                where = by_id[problem.step].at(problem.target)
+                self.problem(where, problem.step, problem.message)
