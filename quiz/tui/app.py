@@ -142,7 +142,7 @@ class RnnPrepApp(FailureReportingApp):
         if self._grader is not None:
             self._grader.close()
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         from quiz.tui.screens.home import HomeScreen
 
         return HomeScreen()
@@ -349,7 +349,7 @@ class RnnPrepApp(FailureReportingApp):
                 CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
             )
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):  # Textual's own, translated
             yield command._replace(title=_(command.title), help=_(command.help))
         for way in ENTRIES:

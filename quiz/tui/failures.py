@@ -11,6 +11,7 @@ Screens need no failure handler of their own; one may still tidy its own widgets
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from textual import on
 from textual.app import App
@@ -30,7 +31,7 @@ class ReportingWorkers(WorkerManager):
     fails if a Textual upgrade changes that).
     """
 
-    def _remove_worker(self, worker: Worker) -> None:
+    def _remove_worker(self, worker: Worker[Any]) -> None:
         super()._remove_worker(worker)
         if worker.state == WorkerState.ERROR and worker.node is not self._app:
             self._app.post_message(Worker.StateChanged(worker, WorkerState.ERROR))

@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
-from textual.screen import ActiveBinding
+from textual.screen import ActiveBinding  # type: ignore[attr-defined]  # not re-exported
 
 from quiz.i18n import Lang
 from quiz.l10n import _, current_language
@@ -46,7 +46,7 @@ class Localized:
     typed: screens reach the bank, store, grader and navigation through it."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for name in ("TITLE", "SUB_TITLE"):
             text = getattr(self, name, None)
             if text:

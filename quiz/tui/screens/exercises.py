@@ -54,7 +54,7 @@ from quiz.tui.widgets.grading import (
 from quiz.tui.widgets.pinned import PinnedScroll
 
 
-class ExercisesScreen(Localized, Screen):
+class ExercisesScreen(Localized, Screen[None]):
     CSS_PATH = STYLES / "exercises.tcss"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [

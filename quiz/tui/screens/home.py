@@ -21,7 +21,7 @@ from quiz.tui.widgets.fitted_table import Column, FittedTable
 CSS_FILE = STYLES / "home.tcss"
 
 
-class HomeScreen(Localized, Screen):
+class HomeScreen(Localized, Screen[None]):
     CSS_PATH = CSS_FILE
     # narrow: the buttons take two rows of three (tiny: three rows of two, then one a row, as
     # a button narrower than its label breaks the layout); short: one-line buttons, less padding

@@ -111,7 +111,7 @@ class CodingPanel(VerticalScroll):
         yield Markdown(readme.read_text(encoding="utf-8"), id="mock-readme")
 
 
-class InterviewScreen(Localized, Screen):
+class InterviewScreen(Localized, Screen[None]):
     """The interview itself: the clock, the interviewer's line, the question, the answer."""
 
     SUB_TITLE = N_("Mock interview")

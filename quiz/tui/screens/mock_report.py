@@ -15,7 +15,7 @@ from quiz.tui import STYLES
 from quiz.tui.localized import Localized
 
 
-class MockReportScreen(Localized, Screen):
+class MockReportScreen(Localized, Screen[None]):
     """The report as saved, rendered; back returns to the mock interview list."""
 
     SUB_TITLE = N_("Mock interview report")

@@ -39,7 +39,7 @@ class ScriptsLoaded(Message):
     problems: list[BankProblem]
 
 
-class MockScreen(Localized, Screen):
+class MockScreen(Localized, Screen[None]):
     """The start: level, length and script, and the interviews sat so far."""
 
     SUB_TITLE = N_("Mock interview")

@@ -26,7 +26,7 @@ SAVE_RETRY = 1.0  # seconds between attempts to save an answer while the file is
 MODE_NAMES = {"quiz": N_("Quiz"), "review": N_("Review"), "practice": N_("Practice")}
 
 
-class QuizScreen(Localized, Screen):
+class QuizScreen(Localized, Screen[None]):
     CSS_PATH = STYLES / "quiz.tcss"
     DEFAULT_CSS = """
     QuizScreen #rating { height: auto; padding: 0 2; background: $panel; }

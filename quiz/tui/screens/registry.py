@@ -48,7 +48,7 @@ class Entry:
         action = f"go('{self.name}')"
         return Binding(self.key, action, self.footer, id=f"home.{self.name}", tooltip=self.tooltip)
 
-    def build(self, **options: Any) -> Screen:
+    def build(self, **options: Any) -> Screen[Any]:
         """The screen, constructed with `options` (not for quiz modes)."""
         if self.screen is None:
             raise ValueError(f"{self.name} is a quiz mode, not a screen")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -186,7 +187,7 @@ def buttons_for(buttons: dict[str, int]) -> Callable[[int], Text]:
 class Fitted(Static):
     """A panel drawn for its width, and drawn again whenever that changes."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.draw: Callable[[int], Text] | None = None
 
@@ -209,7 +210,7 @@ def recall_cell(value: float | None) -> str:
     return f"{'▰' * filled}{'▱' * (8 - filled)} {value:>4.0%}"
 
 
-class StatsScreen(Localized, Screen):
+class StatsScreen(Localized, Screen[None]):
     CSS_PATH = STYLES / "stats.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (78, "-wide")]  # narrow: panels one under another
     BINDINGS = [

@@ -44,7 +44,7 @@ def _returns_to(app: App[object]) -> str:
     return "home"
 
 
-class SummaryScreen(Localized, Screen):
+class SummaryScreen(Localized, Screen[None]):
     CSS_PATH = STYLES / "quiz.tcss"
     # One pair of keys per destination; check_action keeps the pair for where this one returns.
     BINDINGS = [

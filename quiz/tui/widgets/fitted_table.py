@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len
 from rich.console import RenderableType
@@ -37,7 +38,9 @@ def as_text(cell: Cell) -> Text:
     return cell if isinstance(cell, Text) else Text(str(cell))
 
 
-def fit_columns(columns: list[Column], widths: Mapping[str, int], room: int, padding: int):
+def fit_columns(
+    columns: list[Column], widths: Mapping[str, int], room: int, padding: int
+) -> tuple[list[str], tuple[str, int] | None]:
     """Which columns to show in `room` cells, and the width of the one that shortens (if any).
 
     `widths` are the natural widths (the widest cell or label). Returns (keys shown, in order;
@@ -61,10 +64,10 @@ def fit_columns(columns: list[Column], widths: Mapping[str, int], room: int, pad
         shown.remove(worst)
 
 
-class FittedTable(DataTable):
+class FittedTable(DataTable[Cell]):
     """Call `set_columns` once, then `set_rows` (or `update_row`); the table does the fitting."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._fit_columns: list[Column] = []
         self._fit_rows: dict[str, dict[str, Cell]] = {}

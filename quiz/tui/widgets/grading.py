@@ -169,7 +169,7 @@ class GradingPanel(VerticalScroll):
         yield Static(id="verdict")
         yield Static(id="output", markup=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shown: tuple[GradeResult, str | None] | None = None  # the verdict on show
 

@@ -9,13 +9,15 @@ scrolls.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
 
 class PinnedScroll(VerticalScroll):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pinned: tuple[Widget, bool] | None = None
 
