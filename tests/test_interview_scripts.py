@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from quiz.bank import Bank, load_bank
-from quiz.interview.scripts import END, choose_script, load_scripts
+from quiz.interview.flow import END
+from quiz.interview.scripts import choose_script, load_scripts
 from quiz.questions import Free
 from quiz.store import Interview
 from tests.conftest import FIXTURES

@@ -26,8 +26,9 @@ from exercises.results import GradeResult
 from quiz.bank import Bank
 from quiz.engine import AnswerError, Outcome, Posed, check, pose
 from quiz.i18n import Lang
+from quiz.interview.flow import END
 from quiz.interview.report import Report, build_report, to_markdown
-from quiz.interview.scripts import END, Script, Step
+from quiz.interview.scripts import Script, Step
 from quiz.links import queue
 from quiz.locations import reports_dir
 from quiz.questions import Text
