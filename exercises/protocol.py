@@ -79,8 +79,9 @@ class Request(Struct, frozen=True, forbid_unknown_fields=True):
     tolerances: Tolerances
 
 
-class Verdict(Struct, frozen=True):
-    """The child's result: GradeResult's fields that the child knows."""
+class Verdict(Struct):
+    """The child's result: what the child knows of a grading. The parent's GradeResult
+    (exercises.results) extends it with what only the parent knows."""
 
     exercise: str
     passed: bool

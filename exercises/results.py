@@ -8,7 +8,6 @@ so the TUI can import them cheaply.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -63,22 +62,15 @@ def learner_output(data: bytes, total: int | None = None) -> str:
     return f"{kept}\n{marker}\n"
 
 
-@dataclass
-class GradeResult:
-    """One grading. `to_json()` gives exactly the fields of `grade exercise --json`.
+class GradeResult(Verdict):
+    """One grading: the child's verdict and what the parent adds. `to_json()` gives exactly the
+    fields of `grade exercise --json`.
 
     `output` holds what the learner's code printed (cleaned and truncated by learner_output),
     `file` the graded file, `replay` the command that grades it again on the same inputs, and
     `recorded` whether the grading was kept as an attempt in the progress store.
     """
 
-    exercise: str
-    passed: bool
-    device: str
-    seed: int
-    checks: list[Check]
-    diagnosis: Diagnosis | None
-    worst: Worst | None = None
     output: str = ""
     file: str = ""
     replay: str = ""
@@ -105,14 +97,5 @@ class GradeResult:
     @classmethod
     def from_child(cls, verdict: Verdict, *, output: str, file: str) -> GradeResult:
         """The parent's result from the child's verdict."""
-        return cls(
-            exercise=verdict.exercise,
-            passed=verdict.passed,
-            device=verdict.device,
-            seed=verdict.seed,
-            checks=list(verdict.checks),
-            diagnosis=verdict.diagnosis,
-            worst=verdict.worst,
-            output=output,
-            file=file,
-        )
+        fields = msgspec.structs.asdict(verdict)
+        return cls(**{**fields, "checks": list(verdict.checks)}, output=output, file=file)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +23,7 @@ from quiz.store_errors import (
     LOCKED,
     LockAwareConnection,
     StoreError,
+    StoreLocked,
     StoreUnavailable,
     locked_error,
 )
@@ -93,6 +95,18 @@ class _Opener:
         return conn
 
     def _open(self) -> sqlite3.Connection:
+        """Open, retrying within the busy timeout: SQLite answers "locked" at once, without
+        waiting, when processes open a fresh file together (switching it to WAL, say)."""
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                return self._open_once()
+            except StoreLocked:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _open_once(self) -> sqlite3.Connection:
         conn = self._connect(str(self.path))
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")

@@ -85,13 +85,18 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
                 " {known}); update rnnprep to open it"
             ).format(path=path, version=version, known=SCHEMA_VERSION)
         )
-    for step in range(version, SCHEMA_VERSION):
+    while version < SCHEMA_VERSION:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in MIGRATIONS[step].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {step + 1}")
+            # Read again under the write lock: another process opening a fresh file at the same
+            # moment may have run this step already ("table cards already exists").
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -149,3 +149,31 @@ def test_a_damaged_file_in_a_read_only_folder_is_named_and_kept(tmp_path: Path) 
     result = _unprivileged_open(path)
     assert "damaged" in result["unavailable"] and "read-only" in result["unavailable"]
     assert path.read_bytes() == b"garbage" * 1000
+
+
+def test_many_processes_opening_a_fresh_file_at_once_all_succeed(tmp_path: Path) -> None:
+    """Two copies of the app (or gradings) starting together on a new data folder both create
+    the schema; the second must see the first's work, not fail with "table already exists"."""
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "progress.sqlite3"
+    code = (
+        "import sys, time; from pathlib import Path; from quiz.store import Store; "
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time())); "
+        "Store(Path(sys.argv[1])).close(); print('ok')"
+    )
+    together = time.time() + 2.0  # every process imports first, then all open at this moment
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(path), str(together)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(12)
+    ]
+    results = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in results]
+    assert Store(path).schema_version == SCHEMA_VERSION
