@@ -60,24 +60,8 @@ class ExerciseInfo:
     file: Path
 
 
-def _default_store() -> Store:
-    """The user's store, for callers that pass none (quiz.tui until it passes app.store).
-
-    Transitional: the CLI and the app own the process's one Store and pass it in.
-    """
-    from quiz.locations import db_path
-
-    return Store(db_path())
-
-
-def list_exercises(store: Store | None = None) -> list[ExerciseInfo]:
-    """Every exercise with the learner's standing, from the progress `store`."""
-    if store is None:
-        own = _default_store()
-        try:
-            return list_exercises(own)
-        finally:
-            own.close()
+def list_exercises(store: Store) -> list[ExerciseInfo]:
+    """Every exercise with the learner's standing, from the process's progress `store`."""
     standing = store.exercise_status()
     infos = []
     for exercise in catalogue.load_all():
@@ -110,10 +94,9 @@ class Grader:
     and `store`, the process's progress store, where attempts are recorded.
     """
 
-    def __init__(self, worker: Worker | None = None, store: Store | None = None) -> None:
+    def __init__(self, store: Store, worker: Worker | None = None) -> None:
         self._worker = worker or Worker()
         self._store = store
-        self._own_store: Store | None = None  # opened by _recorder when no store was passed
         self._graded: dict[tuple[str, Path], str] = {}  # digest of the content last graded
 
     def __enter__(self) -> Grader:
@@ -130,16 +113,6 @@ class Grader:
 
     def close(self) -> None:
         self._worker.close()
-        if self._own_store is not None:
-            self._own_store.close()
-            self._own_store = None
-
-    def _recorder(self) -> Store:
-        if self._store is not None:
-            return self._store
-        if self._own_store is None:
-            self._own_store = _default_store()
-        return self._own_store
 
     def grade(
         self,
@@ -184,7 +157,7 @@ class Grader:
         unchanged = self._graded.get(key) == digest
         self._graded[key] = digest
         if record and not unchanged:
-            store = self._recorder()
+            store = self._store
             reset = digest == _digest(exercise.starter) and name in store.exercise_status()
             if not reset:
                 store.record_exercise_attempt(
@@ -214,8 +187,8 @@ def grade(
     timeout: float = DEFAULT_TIMEOUT,
     record: bool = True,
     *,
-    store: Store | None = None,
+    store: Store,
 ) -> GradeResult:
     """Grade one exercise in a fresh child process; see Grader.grade."""
-    with Grader(store=store) as grader:
+    with Grader(store) as grader:
         return grader.grade(name, file, device, seed, timeout, record)

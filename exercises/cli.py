@@ -181,7 +181,7 @@ def _show(result: GradeResult, as_json: bool) -> None:
 def _grader(worker: Worker, store: Store) -> Grader:
     from exercises.api import Grader
 
-    return Grader(worker, store)
+    return Grader(store, worker)
 
 
 def _grade_one(args: argparse.Namespace, grader: Grader) -> int:

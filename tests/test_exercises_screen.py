@@ -244,7 +244,7 @@ def test_readme_equations_stay_plain() -> None:
 
 def test_closing_mid_grading_lets_the_grading_finish_then_ends_the_child(data_home: Path) -> None:
     write_learner_file("lstm_cell", CORRECT, prefix="import time\ntime.sleep(1.0)\n")
-    grader = WarmGrader()
+    grader = WarmGrader(Store(data_home / "progress.sqlite3"))
     with ThreadPoolExecutor(1) as pool:
         grading = pool.submit(grader.grade, "lstm_cell")
         while not grading_children():  # grade() holds the grader and has spawned its child

@@ -32,9 +32,9 @@ def test_parent_side_never_imports_torch() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_warm_grader_regrades_fast_and_survives_a_crash() -> None:
+def test_warm_grader_regrades_fast_and_survives_a_crash(store: Store) -> None:
     mistake = FIXTURES / "lstm_cell" / "lstm.gate_order__ifog.py"
-    with api.Grader() as grader:
+    with api.Grader(store) as grader:
         grader.start()
         first = grader.grade("rnn_cell", SOLUTION, record=False)
         grader.grade("lstm_cell", mistake, record=False)
@@ -82,13 +82,13 @@ def test_learner_file_is_created_only_when_asked(home: Path) -> None:
     assert "NotImplementedError" in path.read_text()
 
 
-def test_usage_errors() -> None:
+def test_usage_errors(store: Store) -> None:
     with pytest.raises(UsageError, match="Did you mean gru_cell"):
-        api.grade("gru")
+        api.grade("gru", store=store)
     with pytest.raises(UsageError, match="device"):
-        api.grade("gru_cell", device="tpu")
+        api.grade("gru_cell", device="tpu", store=store)
     with pytest.raises(UsageError, match="no file"):
-        api.grade("gru_cell", file="missing.py")
+        api.grade("gru_cell", file="missing.py", store=store)
 
 
 def test_hints_count_up() -> None:

@@ -133,7 +133,7 @@ class RnnPrepApp(FailureReportingApp):
         if self._grader is None:
             from quiz.tui.grader import WarmGrader
 
-            self._grader = WarmGrader()
+            self._grader = WarmGrader(self.store)
         return self._grader
 
     def on_unmount(self) -> None:

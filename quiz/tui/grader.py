@@ -13,6 +13,7 @@ import threading
 
 from exercises import api
 from exercises.errors import GraderError, UsageError
+from quiz.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +21,8 @@ log = logging.getLogger(__name__)
 class WarmGrader:
     """A thread-safe exercises.api.Grader that is started early and closed exactly once."""
 
-    def __init__(self) -> None:
-        self._grader = api.Grader()
+    def __init__(self, store: Store) -> None:
+        self._grader = api.Grader(store)
         self._lock = threading.Lock()
         self._closed = False
         self.warm = False  # True once a grading came back: the child has torch imported

@@ -157,7 +157,7 @@ class ExercisesScreen(Localized, Screen[None]):
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load(self) -> None:
-        self.post_message(ExercisesLoaded(exercise_list()))
+        self.post_message(ExercisesLoaded(exercise_list(self.rnn.store)))
 
     @work(thread=True, group="watch", exit_on_error=False)
     def watch_files(self, stop: threading.Event) -> None:
@@ -238,7 +238,8 @@ class ExercisesScreen(Localized, Screen[None]):
         if name == self.current:
             self.query_one(GradingPanel).show_grading(name, cold=not grader.warm)
             self._bring_into_view("#results")
-        grade_off_thread(self, name, grader, then=exercise_list)
+        store = self.rnn.store
+        grade_off_thread(self, name, grader, then=lambda: exercise_list(store))
 
     def _grading_done(self, name: str, problem: Text | None = None) -> None:
         self.grading = None

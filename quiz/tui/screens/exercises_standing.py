@@ -19,7 +19,7 @@ from quiz.bank import Bank
 from quiz.i18n import Lang
 from quiz.l10n import N_, _, ngettext
 from quiz.links import Queued
-from quiz.store import now_utc
+from quiz.store import Store, now_utc
 from quiz.tui.widgets.fitted_table import Cell
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
@@ -57,9 +57,9 @@ class FileSaved(Message):
     name: str
 
 
-def exercise_list() -> list[api.ExerciseInfo]:
+def exercise_list(store: Store) -> list[api.ExerciseInfo]:
     """Every exercise with the learner's standing, easiest first (the order to learn them in)."""
-    return sorted(api.list_exercises(), key=lambda info: (info.difficulty, info.name))
+    return sorted(api.list_exercises(store), key=lambda info: (info.difficulty, info.name))
 
 
 def ago(moment: datetime, now: datetime) -> str:
