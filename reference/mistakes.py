@@ -224,19 +224,27 @@ def _rnn_mistakes() -> Iterator[Mistake]:
     yield from _shared("rnn_cell", rnn_cell)
 
 
+def _gate_orders(
+    cell: str, reference: Cell, order: tuple[str, ...], explain: str
+) -> Iterator[Mistake]:
+    """One `<cell>.gate_order` mutant per wrong order of the stacked blocks."""
+    what = "four stacked gate blocks" if len(order) == 4 else "three stacked blocks"
+    for wrong in itertools.permutations(order):
+        if wrong != order:
+            message = f"Your code reads the {what} in the order {','.join(wrong)}, but {explain}"
+            fn = _gate_order(reference, order, wrong)
+            yield Mistake(f"{cell.split('_')[0]}.gate_order", cell, message, fn)
+
+
 def _lstm_mistakes() -> Iterator[Mistake]:
-    for order in itertools.permutations(LSTM_ORDER):
-        if order == LSTM_ORDER:
-            continue
-        yield Mistake(
-            "lstm.gate_order",
-            "lstm_cell",
-            f"Your code reads the four stacked gate blocks in the order {','.join(order)}, but"
-            " PyTorch stacks them i,f,g,o: rows 0:H are the input gate, H:2H the forget gate,"
-            " 2H:3H the candidate g, 3H:4H the output gate. (Other libraries differ, e.g."
-            " CS231n uses i,f,o,g, so copied code often has this slip.)",
-            _gate_order(lstm_cell, LSTM_ORDER, order),
-        )
+    yield from _gate_orders(
+        "lstm_cell",
+        lstm_cell,
+        LSTM_ORDER,
+        "PyTorch stacks them i,f,g,o: rows 0:H are the input gate, H:2H the forget gate,"
+        " 2H:3H the candidate g, 3H:4H the output gate. (Other libraries differ, e.g."
+        " CS231n uses i,f,o,g, so copied code often has this slip.)",
+    )
     yield Mistake(
         "lstm.candidate_sigmoid",
         "lstm_cell",
@@ -277,17 +285,13 @@ def _lstm_mistakes() -> Iterator[Mistake]:
 
 
 def _gru_mistakes() -> Iterator[Mistake]:
-    for order in itertools.permutations(GRU_ORDER):
-        if order == GRU_ORDER:
-            continue
-        yield Mistake(
-            "gru.gate_order",
-            "gru_cell",
-            f"Your code reads the three stacked blocks in the order {','.join(order)}, but"
-            " PyTorch stacks them r,z,n: rows 0:H are the reset gate, H:2H the update gate,"
-            " 2H:3H the candidate n. (Keras orders its GRU kernel z,r,h.)",
-            _gate_order(gru_cell, GRU_ORDER, order),
-        )
+    yield from _gate_orders(
+        "gru_cell",
+        gru_cell,
+        GRU_ORDER,
+        "PyTorch stacks them r,z,n: rows 0:H are the reset gate, H:2H the update gate,"
+        " 2H:3H the candidate n. (Keras orders its GRU kernel z,r,h.)",
+    )
     yield Mistake(
         "gru.update_complement",
         "gru_cell",
