@@ -12,17 +12,14 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from quiz.l10n import N_, _, ngettext
 from quiz.progress import topic_progress
-from quiz.tui import STYLES
 from quiz.tui.localized import Localized
 from quiz.tui.messages import OpenScreen, StartQuiz
 from quiz.tui.screens.registry import BY_NAME, ENTRIES
 from quiz.tui.widgets.fitted_table import Column, FittedTable
 
-CSS_FILE = STYLES / "home.tcss"
-
 
 class HomeScreen(Localized, Screen[None]):
-    CSS_PATH = CSS_FILE
+    # home.tcss is the app's own stylesheet (RnnPrepApp.CSS_PATH): this is its first screen
     # narrow: the buttons take two rows of three (tiny: three rows of two, then one a row, as
     # a button narrower than its label breaks the layout); short: one-line buttons, less padding
     HORIZONTAL_BREAKPOINTS = [(0, "-single"), (30, "-tiny"), (48, "-narrow"), (120, "-wide")]
