@@ -7,6 +7,7 @@ learner would see "0 seen"); a read-only one must still open; a damaged one is k
 from __future__ import annotations
 
 import sqlite3
+import sys
 import textwrap
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from quiz.store import SCHEMA_VERSION, Store, StoreLocked, StoreUnavailable, now_utc
-from tests.unprivileged import give_to_nobody, run_unprivileged, share
+from tests.unprivileged import give_to_nobody, run_read_only, share
 
 
 def _answer(store: Store, qid: str) -> None:
@@ -110,8 +111,9 @@ print(json.dumps({{"read_only": store.read_only, "seen": seen,
 """
 
 
-def _unprivileged_open(path: Path) -> dict:
-    return run_unprivileged(textwrap.dedent(CHILD.format(path=str(path))))
+def _unprivileged_open(path: Path, read_only: Path) -> dict:
+    code = textwrap.dedent(CHILD.format(path=str(path)))
+    return run_read_only([sys.executable, "-c", code], [read_only])
 
 
 def test_a_read_only_file_opens_read_only_and_is_left_alone(tmp_path: Path) -> None:
@@ -122,7 +124,7 @@ def test_a_read_only_file_opens_read_only_and_is_left_alone(tmp_path: Path) -> N
     for side in folder.glob("progress.sqlite3-*"):
         side.unlink()
     path.chmod(0o444)
-    result = _unprivileged_open(path)
+    result = _unprivileged_open(path, read_only=path)
     assert result["read_only"] is True and result["moved"] == "None"
     assert result["seen"] == ["kept"] and result["after"] == ["kept", "new"]
     assert path.read_bytes() == before
@@ -135,7 +137,7 @@ def test_a_read_only_folder_is_not_called_corrupt(tmp_path: Path) -> None:
     _healthy(path)
     folder.chmod(0o555)
     path.chmod(0o444)
-    result = _unprivileged_open(path)
+    result = _unprivileged_open(path, read_only=folder)
     assert result["read_only"] is True and result["seen"] == ["kept"]
     assert not list(folder.glob("*corrupt*"))
 
@@ -146,7 +148,7 @@ def test_a_damaged_file_in_a_read_only_folder_is_named_and_kept(tmp_path: Path) 
     path.write_bytes(b"garbage" * 1000)
     path.chmod(0o444)
     folder.chmod(0o555)
-    result = _unprivileged_open(path)
+    result = _unprivileged_open(path, read_only=folder)
     assert "damaged" in result["unavailable"] and "read-only" in result["unavailable"]
     assert path.read_bytes() == b"garbage" * 1000
 

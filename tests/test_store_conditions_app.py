@@ -4,10 +4,7 @@ store itself; the corrupt case is in tests/test_tui_quiz.py)."""
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from quiz.tui.widgets.feedback import Feedback
 from tests.conftest import FIXTURES, MINI_BANK
 from tests.test_store_conditions import _answer
 from tests.tui_driver import answer
-from tests.unprivileged import NOBODY, REPO, give_to_nobody, share
+from tests.unprivileged import give_to_nobody, run_read_only, share
 
 SIZE = (100, 32)
 
@@ -86,16 +83,10 @@ async def test_an_answer_given_while_locked_is_kept_and_saved_on_release(data_ho
     assert not list(data_home.glob("*corrupt*"))
 
 
-def _run_read_only(data_home: Path) -> dict:
-    """The app as a user who can't write the file (root can, so CI drops to nobody)."""
+def _run_read_only(data_home: Path, read_only: Path) -> dict:
+    """The app where the progress file (or its folder) can't be written, even by root."""
     command = [sys.executable, str(FIXTURES / "answer_read_only.py")]
-    if os.geteuid() == 0:
-        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
-    env = {**os.environ, "RNNPREP_HOME": str(data_home), "HOME": "/tmp", "PYTHONPATH": str(REPO)}
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, cwd="/")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "Traceback" not in done.stdout + done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_read_only(command, [read_only], RNNPREP_HOME=str(data_home))
 
 
 def _assert_answers_not_saved_but_app_works(result: dict) -> None:
@@ -114,7 +105,7 @@ def test_a_read_only_file_opens_with_a_banner_and_stays_untouched(tmp_path: Path
         side.unlink()
     path.chmod(0o444)
     before = path.read_bytes()
-    _assert_answers_not_saved_but_app_works(_run_read_only(home))
+    _assert_answers_not_saved_but_app_works(_run_read_only(home, read_only=path))
     assert path.read_bytes() == before and not list(home.glob("*corrupt*"))
 
 
@@ -124,5 +115,5 @@ def test_a_read_only_folder_is_not_called_corrupt(tmp_path: Path) -> None:
     home.chmod(0o555)  # not even the bank cache can be made
     path.chmod(0o444)
     before = path.read_bytes()
-    _assert_answers_not_saved_but_app_works(_run_read_only(home))
+    _assert_answers_not_saved_but_app_works(_run_read_only(home, read_only=home))
     assert path.read_bytes() == before and not list(home.glob("*corrupt*"))

@@ -36,20 +36,56 @@ def give_to_nobody(path: Path) -> None:
         os.chown(path, NOBODY, NOBODY)
 
 
-def run_unprivileged(code: str, *, timeout: float = 60) -> dict:
-    """Run `code` (which prints one JSON object last) as an unprivileged user; return it."""
-    command = [sys.executable, "-c", code]
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without setpriv: cannot drop privileges")
-        command = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
-        probe = subprocess.run([*command[:4], sys.executable, "-c", "import quiz"], check=False)
-        if probe.returncode != 0:
-            pytest.skip(f"the checkout {REPO} is not readable by an unprivileged user")
-    env = {**os.environ, "PYTHONPATH": str(REPO), "HOME": "/tmp"}
+# In a private mount namespace, bind each path onto itself read-only, then run the command:
+# even root gets "read-only file system" there, and nothing outside the child sees the mounts.
+_READ_ONLY_MOUNTS = (
+    'for p in "$@"; do [ "$p" = -- ] && break; '
+    'mount --bind "$p" "$p" && mount -o remount,ro,bind "$p" "$p" || exit 97; done; '
+    'while [ "$1" != -- ]; do shift; done; shift; exec "$@"'
+)
+
+
+def read_only_command(command: list[str], read_only: list[Path]) -> list[str]:
+    """`command` run so that the `read_only` paths (already chmod-ed read-only) really are.
+
+    A normal user is bound by chmod. Root is not: it runs the command as `nobody` when that
+    user can reach the checkout, else inside a mount namespace where the paths are mounted
+    read-only (a clone under a 0700 folder, say). Skips, saying why, when neither is possible.
+    """
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    as_nobody = [str(setpriv), f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    if setpriv is not None:
+        probe = [*as_nobody, sys.executable, "-c", "import quiz"]
+        if subprocess.run(probe, capture_output=True, env=_env(), check=False).returncode == 0:
+            return [*as_nobody, *command]
+    unshare = shutil.which("unshare")
+    mounts = [str(unshare), "-m", "sh", "-c", _READ_ONLY_MOUNTS, "sh", *map(str, read_only), "--"]
+    if unshare is not None:
+        probe = [*mounts, sys.executable, "-c", "pass"]
+        if subprocess.run(probe, capture_output=True, check=False).returncode == 0:
+            return [*mounts, *command]
+    pytest.skip(f"root, {REPO} unreadable by nobody and no mount namespace: no read-only case")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO), "HOME": "/tmp", **extra}
+
+
+def run_read_only(
+    command: list[str], read_only: list[Path], *, timeout: float = 120, **env: str
+) -> dict:
+    """Run `command` (which prints one JSON object last) with `read_only` unwritable; return it."""
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=timeout, env=env, cwd="/", check=False
+        read_only_command(command, read_only),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=_env(**env),
+        cwd="/",
+        check=False,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Traceback" not in done.stdout + done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
