@@ -1,0 +1,21 @@
+"""The loop skips the dWh term of step 0, as if the state before it were zeros."""
+
+import numpy as np
+
+
+def rnn_backward(x, h0, Wx, Wh, b, h, dh):
+    T = x.shape[1]
+    dx = np.zeros_like(x)
+    dWx = np.zeros_like(Wx)
+    dWh = np.zeros_like(Wh)
+    db = np.zeros_like(b)
+    dnext = np.zeros_like(h0)
+    for t in reversed(range(T)):
+        da = (dh[:, t] + dnext) * (1 - h[:, t] ** 2)
+        dx[:, t] = da @ Wx.T
+        dWx += x[:, t].T @ da
+        if t > 0:
+            dWh += h[:, t - 1].T @ da
+        db += da.sum(axis=0)
+        dnext = da @ Wh.T
+    return dx, dnext, dWx, dWh, db
