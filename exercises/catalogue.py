@@ -1,8 +1,11 @@
 """The exercise catalogue: one folder per exercise under exercises/, described by exercise.yaml.
 
 A folder counts as an exercise when it holds exercise.yaml; the folder name is both the exercise
-name and the name of the function the learner writes. Loading validates the YAML with msgspec so
-a broken exercise fails loudly at the dev check, not in front of a learner. No torch here.
+name and the name of the function the learner writes. The folder is the whole exercise: its
+README, starter, solution, its grading module (grading.py, which only the grader's child loads)
+and its mistake files; nothing else in the project lists exercises. Loading validates the YAML
+with msgspec so a broken exercise fails loudly at the dev check, not in front of a learner.
+No torch here.
 """
 
 from __future__ import annotations
@@ -18,31 +21,38 @@ import yaml
 from msgspec import Meta, Struct
 
 from exercises.errors import GraderError, UsageError
-from exercises.protocol import Tolerance, Tolerances
 from quiz.l10n import _
 from quiz.locations import exercises_dir
 
 SPEC_FILE = "exercise.yaml"
+GRADING_FILE = "grading.py"
+MISTAKES_DIR = "mistakes"
+# What an exercise folder may hold; anything else is a stray file the dev check reports.
+FOLDER_FILES = frozenset({"README.md", SPEC_FILE, "starter.py", "solution.py", GRADING_FILE})
 
-__all__ = ["CatalogueError", "Exercise", "Spec", "Tolerance", "Tolerances"]
+__all__ = ["CatalogueError", "Exercise", "Link", "Spec"]
+
+TopicId = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Link(Struct, frozen=True, forbid_unknown_fields=True):
+    """The questions behind one of the exercise's diagnoses; `about` finishes "Queued 3 questions
+    on ..." ({en, zh})."""
+
+    about: dict[Literal["en", "zh"], str]
+    questions: Annotated[list[str], Meta(min_length=1)]
 
 
 class Spec(Struct, frozen=True, forbid_unknown_fields=True):
     """The contents of exercise.yaml."""
 
     title: Annotated[str, Meta(min_length=1)]
-    topic: Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$")]
+    topics: Annotated[list[TopicId], Meta(min_length=1)]  # the bank's topic ids it practises
     difficulty: Annotated[int, Meta(ge=1, le=3)]
-    gates: Annotated[int, Meta(ge=1, le=4)]  # G: weight blocks stacked in w_ih and w_hh
-    states: Annotated[list[Literal["h", "c"]], Meta(min_length=1)]
-    outputs: Annotated[list[str], Meta(min_length=1)]
     hints: Annotated[list[str], Meta(min_length=1)]  # from gentle to explicit
-    forbidden: list[str]  # dotted torch names that learner code may not call
-    tolerances: Tolerances
-
-    def __post_init__(self) -> None:
-        if self.states[0] != "h" or len(self.outputs) != len(self.states):
-            raise ValueError("states must start with h and give one output per state")
+    # torch: tensors in and out; numpy: arrays in and out (torch off limits), judged against torch.
+    track: Literal["torch", "numpy"] = "torch"
+    links: dict[str, Link] = {}  # the exercise's own diagnosis ids -> questions that drill them
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,15 @@ class Exercise:
     @property
     def solution(self) -> Path:
         return self.folder / "solution.py"
+
+    @property
+    def grading(self) -> Path:
+        return self.folder / GRADING_FILE
+
+    @property
+    def mistakes(self) -> list[Path]:
+        """The learner-style files of the known mistakes: `<id>__<what>.py` is graded <id>."""
+        return sorted((self.folder / MISTAKES_DIR).glob("*.py"))
 
 
 class CatalogueError(GraderError):
@@ -112,14 +131,14 @@ def load_all() -> list[Exercise]:
     return [load(n) for n in names()]
 
 
-def topics() -> dict[str, str]:
-    """Exercise name -> topic id, sorted by name, for every exercise that loads: the one map from
-    exercises to the bank's topics (quiz.links and the interview scripts read it). A malformed
-    exercise is left out; the grader's dev check and the exercises screen report it."""
+def topics() -> dict[str, list[str]]:
+    """Exercise name -> its topic ids, sorted by name, for every exercise that loads: the one map
+    from exercises to the bank's topics (quiz.links and the interview scripts read it). A
+    malformed exercise is left out; the grader's dev check and the exercises screen report it."""
     found = {}
     for name in names():
         try:
-            found[name] = load(name).spec.topic
+            found[name] = list(load(name).spec.topics)
         except GraderError:
             continue
     return found

@@ -1,44 +1,34 @@
 """The grading pipeline (child side): the checks of results.CHECKS, in order, stopping at the first
-that fails.
+that fails, for any exercise folder.
 
-The reference answers are computed before the learner's file is even loaded, so nothing the file
-does to torch can change them. Learner calls are made lazily, check by check, and cached, so the
-stage reported to the parent (for timeouts and crashes) is always the one really running.
-The gradient check and its autograd helpers are in exercises.gradient_checks; a case (shape,
-dtype, inputs, PyTorch's answer) is exercises.cases.Case.
+Everything exercise-specific comes from the folder's grading module (exercises.kit): the cases,
+the reference, the output names, the mistakes. The reference answers are computed before the
+learner's file is even loaded, so nothing the file does to torch can change them. Learner calls
+are made lazily, check by check, and cached, so the stage reported to the parent (for timeouts
+and crashes) is always the one really running. The gradient and repeat checks are in
+exercises.gradient_checks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 import torch
-from torch import Tensor
 
-from exercises import learner, results
-from exercises.cases import (
-    GRADIENT_INDEX,
-    GRADIENT_SHAPE,
-    SHAPES,
-    Case,
-    Shape,
-    draw,
-    first_mismatch,
-    tolerance,
-)
-from exercises.diagnosis import as_outputs, describe_mismatch, find_mistake, no_known_mistake
-from exercises.gradient_checks import GradientChecks, Stage, bounds
+from exercises import diagnosis, grading_module, kit, learner, results
+from exercises.compare import Closeness, are_close, contract, first_mismatch, normalise
+from exercises.diagnosis import Finding, Run, describe_mismatch, no_known_mistake
+from exercises.gradient_checks import GradientChecks, Stage
 from exercises.guard import Guard
-from exercises.protocol import Check, Diagnosis, Request, Tolerance, Verdict, Worst
-from reference.cells import REFERENCES
-from reference.mistakes import Mistake
+from exercises.protocol import Check, Diagnosis, Request, Verdict, Worst
 
 PRECISION_ADVICE = (
     "Your float64 results match PyTorch, so the equations are right; in float32 something loses"
-    " precision or overflows (a .half() or .bfloat16() conversion, a hand-written exp() of a"
-    " large number, or a formula that subtracts nearly equal values)."
+    " precision (a .half() or .bfloat16() conversion, or a formula that subtracts nearly equal"
+    " values)."
 )
 
 
@@ -58,6 +48,31 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
+@dataclass
+class Trial:
+    """One case in one dtype: the inputs (as the learner gets them), PyTorch's answer, and
+    (once called) the learner's outcome."""
+
+    case: kit.Case
+    dtype: torch.dtype
+    inputs: dict[str, Any]
+    expected: Any
+    outcome: learner.Outcome | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{str(self.dtype).removeprefix('torch.')}, {self.case.label}"
+
+
+def as_numpy(value: Any) -> Any:
+    """A numpy-track learner's view of an input: tensors as numpy arrays (copies)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy().copy()
+    if isinstance(value, tuple | list):
+        return type(value)(as_numpy(v) for v in value)
+    return value
+
+
 class Grading(GradientChecks):
     """One grading request. `run()` returns the verdict the child sends to the parent."""
 
@@ -65,39 +80,30 @@ class Grading(GradientChecks):
         self.exercise = request.exercise
         self.path = Path(request.file)
         self.seed = request.seed
-        self.device = resolve_device(request.device)
-        self.outputs = request.outputs
+        self.numpy_track = request.track == "numpy"
+        # The numpy track runs on the CPU whatever was asked: numpy has no other device.
+        self.device = torch.device("cpu") if self.numpy_track else resolve_device(request.device)
+        self.module = grading_module.load(Path(request.folder), guard)
         self.guard = guard
+        guard.prepare(list(self.module.forbidden))
         self.stage = stage
         self.checks: list[Check] = []
         self.diagnosis: Diagnosis | None = None
         self.worst: Worst | None = None
         self.function: Callable[..., Any] | None = None
-        self.reference = REFERENCES[self.exercise]
-        tol = request.tolerances
-        cuda = self.device.type == "cuda"
-        self.tol: dict[torch.dtype, Tolerance] = {
-            torch.float64: tol.float64,
-            torch.float32: tol.cuda_float32 if cuda else tol.float32,
+        drawn = self.module.cases(self.seed)
+        self.trials = {
+            dtype: [self._trial(c, dtype) for c in drawn] for dtype in self.module.dtypes
         }
-        self.cases = {
-            dtype: [self._case(shape, dtype, k, request) for k, shape in enumerate(SHAPES)]
-            for dtype in (torch.float64, torch.float32)
-        }
-        self.grad_case = self._case(GRADIENT_SHAPE, torch.float64, GRADIENT_INDEX, request)
-        self.grad_expected = self._gradients_of(self.reference, self.grad_case.inputs)
+        self._prepare_gradients()
 
-    def _case(self, shape: Shape, dtype: torch.dtype, index: int, request: Request) -> Case:
-        inputs = draw(
-            shape,
-            gates=request.gates,
-            states=request.states,
-            dtype=dtype,
-            device=self.device,
-            seed=self.seed,
-            index=index,
-        )
-        return Case(shape, dtype, inputs, as_outputs(self.reference(**inputs)))
+    def _trial(self, case: kit.Case, dtype: torch.dtype) -> Trial:
+        inputs = kit.cast(case.inputs, dtype, self.device)
+        return Trial(case, dtype, inputs, self.module.reference(**inputs))
+
+    @property
+    def first(self) -> Trial:
+        return self.trials[self.module.dtypes[0]][0]
 
     # -- driving ---------------------------------------------------------------------------
 
@@ -108,9 +114,11 @@ class Grading(GradientChecks):
             self._allowed(results.ALLOWED)
             self.checks.append(Check(results.ALLOWED, True))
             self._contract()
-            self._values(torch.float64, results.VALUES64)
-            self._values(torch.float32, results.VALUES32)
-            self._gradients()
+            for dtype in self.module.dtypes:
+                self._values(dtype)
+            if self.module.differentiable and not self.numpy_track:
+                self._gradients()
+            self._repeatable()
             self._unchanged()
         except _Stop:
             pass
@@ -122,41 +130,73 @@ class Grading(GradientChecks):
             checks=list(self.checks),
             diagnosis=self.diagnosis,
             worst=self.worst,
+            skipped=self._skipped(),
         )
 
-    def _fail(self, check: str, diagnosis: str | None, message: str, advice: str = "") -> NoReturn:
+    def _skipped(self) -> list[str]:
+        """The checks of results.CHECKS this exercise has no part in."""
+        ran = {results.values_check(d) for d in self.module.dtypes}
+        skipped = [c for c in (results.VALUES64, results.VALUES32) if c not in ran]
+        if not self.module.differentiable or self.numpy_track:
+            skipped.append(results.GRADIENTS)
+        return skipped
+
+    def _fail(
+        self,
+        check: str,
+        diagnosis: str | None,
+        message: str,
+        advice: str = "",
+        ids: list[str] | None = None,
+    ) -> NoReturn:
         self.checks.append(Check(check, False, message))
         if diagnosis is not None:
-            self.diagnosis = Diagnosis(diagnosis, advice or message)
+            self.diagnosis = Diagnosis(diagnosis, advice or message, list(ids or []))
         raise _Stop
 
-    def _outcome(self, case: Case, check: str) -> learner.Outcome:
-        if case.outcome is None:
+    def _fail_with(self, check: str, finding: Finding, message: str, note: str = "") -> NoReturn:
+        self._fail(check, finding.id, message, finding.message + note, finding.ids)
+
+    def _call(self, inputs: dict[str, Any]) -> learner.Outcome:
+        assert self.function is not None
+        given = as_numpy(inputs) if self.numpy_track else inputs
+        outcome = learner.call(self.function, given, self.guard)
+        outcome.value = normalise(outcome.value) if outcome.error is None else None
+        return outcome
+
+    def _outcome(self, trial: Trial, check: str) -> learner.Outcome:
+        if trial.outcome is None:
+            self.stage(check, f"calling {self.exercise} on the case {trial.label}")
             assert self.function is not None
-            self.stage(check, f"calling {self.exercise} on the case {case.label}")
-            case.outcome = learner.call(self.function, case.inputs, self.guard)
-        return case.outcome
+            given = as_numpy(trial.inputs) if self.numpy_track else trial.inputs
+            trial.outcome = learner.call(self.function, given, self.guard)
+        return trial.outcome
+
+    def _tol(self, trial: Trial) -> Closeness:
+        tol = self.module.tolerance(trial.dtype, self.device)
+        return Closeness(tol.rtol, tol.atol * trial.case.scale)
 
     # -- the checks --------------------------------------------------------------------------
 
     def _loads(self) -> None:
         self.stage(results.LOADS, "loading your file")
         try:
-            self.function = learner.load(self.path, self.exercise, self.guard)
+            self.function = learner.load(
+                self.path, self.exercise, self.guard, numpy_only=self.numpy_track
+            )
         except learner.Failure as failure:
             self._fail(results.LOADS, failure.diagnosis, failure.message)
         self.checks.append(Check(results.LOADS, True))
 
     def _implemented(self) -> None:
-        case = self.cases[torch.float64][0]
-        error = self._outcome(case, results.IMPLEMENTED).error
+        error = self._outcome(self.first, results.IMPLEMENTED).error
         if isinstance(error, NotImplementedError):
             self._fail(
                 results.IMPLEMENTED,
                 "not_implemented",
                 f"{self.exercise} still raises NotImplementedError: not started yet.",
                 f"Not started: replace the `raise NotImplementedError` in {self.path} with your"
-                f" cell. `rnnprep exercise show {self.exercise}` shows the task,"
+                f" code. `rnnprep exercise show {self.exercise}` shows the task,"
                 f" `rnnprep exercise hint {self.exercise}` gives a hint.",
             )
         self.checks.append(Check(results.IMPLEMENTED, True))
@@ -173,36 +213,77 @@ class Grading(GradientChecks):
             )
 
     def _contract(self) -> None:
-        for dtype in (torch.float64, torch.float32):
-            case = self.cases[dtype][0]
-            self._outputs(case, self._outcome(case, results.CONTRACT), results.CONTRACT)
+        for dtype in self.module.dtypes:
+            trial = self.trials[dtype][0]
+            self._outputs(trial, results.CONTRACT)
         self._allowed(results.CONTRACT)
         self.checks.append(Check(results.CONTRACT, True))
 
-    def _values(self, dtype: torch.dtype, check: str) -> None:
-        cases = self.cases[dtype]
-        for case in cases:
-            self._outcome(case, check)
+    def _values(self, dtype: torch.dtype) -> None:
+        check = results.values_check(dtype)
+        trials = self.trials[dtype]
+        for trial in trials:
+            self._outcome(trial, check)
         self._allowed(check)
-        for case in cases:
-            got = self._outputs(case, self._outcome(case, check), check)
+        for trial in trials:
+            got = self._outputs(trial, check)
             worst = first_mismatch(
-                got, case.expected, self.outputs, **self._tol(case), case=case.label
+                got, trial.expected, self.module.output, self._tol(trial), trial.case, trial.label
             )
             if worst is None:
                 continue
             self.worst = worst
-            if dtype != torch.float64:  # float64 passed: the maths is right, the precision not
+            if dtype != self.module.dtypes[0]:  # the first dtype passed: the maths is right
+                overflowed = self._overflow(dtype)
+                if overflowed is not None:
+                    self._fail_with(check, overflowed, describe_mismatch(self.worst))
                 self._fail(check, None, f"{describe_mismatch(worst)} {PRECISION_ADVICE}")
-            mistake = self._known_mistake()
-            if mistake is None:
+            finding = self._explain()
+            if finding is None:
                 self._fail(check, None, no_known_mistake(worst))
-            self._fail(check, mistake.id, describe_mismatch(worst), mistake.message)
+            self._fail_with(check, finding, describe_mismatch(worst))
         self.checks.append(Check(check, True))
+
+    def _repeatable(self) -> None:
+        """The same inputs give the same result on a later call, after other cases ran."""
+        check = results.REPEATABLE
+        first = self.first
+        self.stage(check, f"calling {self.exercise} again on the case {first.label}")
+        again = self._call(first.inputs)
+        self._allowed(check)
+        tol = self._tol(first)
+        before = normalise(self._outcome(first, check).value)
+        if again.error is None and are_close(again.value, before, self.module.output, tol):
+            self.checks.append(Check(check, True))
+            return
+        twice = self._call(first.inputs)
+        self._allowed(check)
+        if (
+            again.error is None
+            and twice.error is None
+            and are_close(twice.value, again.value, self.module.output, tol)
+        ):
+            self._fail(
+                check,
+                "state_kept",
+                f"Called again on the case {first.label}, after the other cases, your function"
+                " gives a different result.",
+                "Your function remembers something between calls (a global, a default argument"
+                " that is a list or dict, a cache, an attribute on the function) and its result"
+                " depends on it. It must depend on its arguments only.",
+            )
+        self._fail(
+            check,
+            "nondeterministic",
+            f"Two calls in a row on the case {first.label} give different results.",
+            "Your function is not deterministic: with the same arguments it must return the same"
+            " result. Look for randomness (torch.rand, random, dropout) or an uninitialised"
+            " tensor (torch.empty) read before it is written.",
+        )
 
     def _mutated(self) -> list[str]:
         """Inputs that some call so far changed in place."""
-        calls = [c.outcome for cases in self.cases.values() for c in cases if c.outcome]
+        calls = [t.outcome for trials in self.trials.values() for t in trials if t.outcome]
         return sorted({name for o in calls for name in o.mutated})
 
     def _unchanged(self) -> None:
@@ -214,105 +295,103 @@ class Grading(GradientChecks):
                 "in_place_mutation",
                 f"Your function changed its input(s) {names} in place.",
                 f"Your function modifies {names} in place (e.g. h.mul_(...), h += ...,"
-                " h[...] = ...). A cell must leave its arguments untouched: the caller still"
+                " h[...] = ...). It must leave its arguments untouched: the caller still"
                 " needs them, and autograd refuses in-place changes to tensors that require grad.",
             )
         self.checks.append(Check(results.UNCHANGED, True))
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _outputs(self, case: Case, outcome: learner.Outcome, check: str) -> tuple[Tensor, ...]:
-        """The outputs of one call, or a failed `check` saying what is wrong with them."""
+    def _outputs(self, trial: Trial, check: str) -> Any:
+        """The result of one call, or a failed `check` saying what is wrong with it."""
+        outcome = self._outcome(trial, check)
         if outcome.error is not None:
-            self._crashed(case, outcome.error, check)
-        problem = self._problem(case, outcome.value)
+            self._crashed(trial, outcome.error, check)
+        problem = contract(
+            outcome.value, trial.expected, self.module.output, numpy_track=self.numpy_track
+        )
         if problem is not None:
-            self._fail(check, *problem)
-        return as_outputs(outcome.value)
+            text = f"{problem.message} (case {trial.label})"
+            finding = self._explain(structural=False)
+            if finding is not None:
+                self._fail_with(check, finding, text)
+            self._fail(check, problem.diagnosis, text, problem.advice)
+        return normalise(outcome.value)
 
-    def _problem(self, case: Case, value: Any) -> tuple[str, str, str] | None:
-        """(diagnosis, message, advice) if `value` breaks the output contract, else None."""
-        expect = ", ".join(self.outputs)
-        if len(self.outputs) == 1 and isinstance(value, tuple | list):
-            return (
-                "shape",
-                f"{self.exercise} must return the tensor {expect} itself, not a tuple.",
-                "",
-            )
-        if len(self.outputs) > 1 and not (
-            isinstance(value, tuple | list) and len(value) == len(self.outputs)
-        ):
-            got = "a single tensor" if isinstance(value, Tensor) else repr(value)[:60]
-            return (
-                "shape",
-                f"{self.exercise} must return a tuple ({expect}); it returned {got}.",
-                "",
-            )
-        want_shape = (case.shape.batch, case.shape.hidden)
-        device = case.inputs["x"].device  # type: ignore[union-attr]
-        for name, out in zip(self.outputs, as_outputs(value), strict=True):
-            if not isinstance(out, Tensor):
-                got = "None (is a `return` missing?)" if out is None else type(out).__name__
-                return "shape", f"{name} should be a tensor; your code returned {got}.", ""
-            if tuple(out.shape) != want_shape:
-                return (
-                    "shape",
-                    f"{name} has shape {list(out.shape)}, expected [B, H] = {list(want_shape)}"
-                    f" on the case {case.label}.",
-                    "",
-                )
-            if out.dtype != case.dtype:
-                return (
-                    "dtype",
-                    f"{name} is {out.dtype} for {case.dtype} inputs on the case {case.label}.",
-                    f"{name} comes back as {out.dtype} for {case.dtype} inputs: outputs must keep"
-                    " the inputs' dtype. Look for .float()/.double(), NumPy, or a new tensor"
-                    " (torch.zeros(...), torch.tensor(...)) made without dtype=x.dtype.",
-                )
-            if out.device != device:
-                return (
-                    "device",
-                    f"{name} is on {out.device}, the inputs on {device}.",
-                    f"{name} must stay on the inputs' device: create new tensors with"
-                    " device=x.device (or torch.zeros_like) and never call .cpu() on results.",
-                )
-        return None
-
-    def _crashed(self, case: Case, error: BaseException, check: str) -> NoReturn:
+    def _crashed(self, trial: Trial, error: BaseException, check: str) -> NoReturn:
         self._allowed(check)
-        diagnosis, message = learner.describe(error, self.path)
-        text = f"On the case {case.label} your code fails: {message}"
+        diagnosis_id, message = learner.describe(error, self.path)
+        text = f"On the case {trial.label} your code fails: {message}"
         if "cannot be multiplied" in message:
             text += " (Weights are stored [out_features, in_features]: x @ w_ih.T, not x @ w_ih.)"
         if "same device" in message:
             text += " (Create new tensors on the inputs' device: device=x.device, or zeros_like.)"
-        if diagnosis != "crash":
-            self._fail(check, diagnosis, text)
-        mistake = self._known_mistake()
+        if diagnosis_id != "crash":
+            self._fail(check, diagnosis_id, text)
+        finding = self._explain(structural=False)
         self._allowed(check)  # the extra calls behind the diagnosis ran learner code too
-        if mistake is not None:
-            self._fail(
+        if finding is not None:
+            self._fail_with(
                 check,
-                mistake.id,
+                finding,
                 text,
-                f"{mistake.message} (Your code fails on some shapes and, where it runs, gives"
-                " exactly what this mistake gives.)",
+                " (Your code fails on some cases and, where it runs, gives exactly what this"
+                " does.)",
             )
         self._fail(check, "crash", text)
 
-    def _known_mistake(self) -> Mistake | None:
-        """The known mistake explaining the float64 cases where the learner's code ran, if any."""
+    def _runs(self) -> list[Run]:
+        """The first dtype's cases where the learner's code returned something."""
         runs = []
-        wrong = False
-        for case in self.cases[torch.float64]:
-            outcome = self._outcome(case, results.VALUES64)
-            if outcome.error is not None or self._problem(case, outcome.value) is not None:
-                continue
-            got, tol = as_outputs(outcome.value), self._tol(case)
-            runs.append((case.inputs, got, tol))
-            mismatch = first_mismatch(got, case.expected, self.outputs, **tol, case=case.label)
-            wrong = wrong or mismatch is not None
-        return find_mistake(self.exercise, runs) if wrong else None
+        for trial in self.trials[self.module.dtypes[0]]:
+            outcome = self._outcome(trial, results.values_check(trial.dtype))
+            if outcome.error is None:
+                runs.append(Run(trial.inputs, normalise(outcome.value), self._tol(trial)))
+        return runs
 
-    def _tol(self, case: Case) -> dict[str, float]:
-        return tolerance(bounds(self.tol[case.dtype]), case.shape)
+    def _explain(self, *, structural: bool = True) -> Finding | None:
+        """What explains the learner's wrong results: a known mistake, two at once, an
+        overflow, a term left out (structural probes); None when nothing is certain."""
+        runs = self._runs()
+        self._allowed(results.values_check(self.module.dtypes[0]))
+        finding = diagnosis.single(self.module, runs) or diagnosis.pair(self.module, runs)
+        if finding is not None or not structural:
+            return finding
+        overflowed = self._overflow(self.module.dtypes[0])
+        if overflowed is not None:
+            return overflowed
+        return self._probe()
+
+    def _probe(self) -> Finding | None:
+        trial = self.first
+        outcome = self._outcome(trial, results.values_check(trial.dtype))
+        if outcome.error is not None or not self.module.probes:
+            return None
+
+        def learner_on(inputs: dict[str, Any]) -> Any | None:
+            moved = self._call(inputs)
+            return None if moved.error is not None else moved.value
+
+        found = diagnosis.probe(
+            self.module, trial.inputs, normalise(outcome.value), self._tol(trial), learner_on
+        )
+        self._allowed(results.values_check(trial.dtype))
+        return found
+
+    def _overflow(self, dtype: torch.dtype) -> Finding | None:
+        """numerics.overflow when, on some case, the learner's result is inf or NaN where
+        PyTorch's is finite; the place becomes the verdict's largest error."""
+        for trial in self.trials[dtype]:
+            outcome = trial.outcome
+            if outcome is None or outcome.error is not None:
+                continue
+            got = normalise(outcome.value)
+            if contract(got, trial.expected, self.module.output, numpy_track=False) is not None:
+                continue
+            worst = first_mismatch(
+                got, trial.expected, self.module.output, self._tol(trial), trial.case, trial.label
+            )
+            if worst is not None and diagnosis.overflow(worst):
+                self.worst = worst
+                return diagnosis.overflow_finding(worst)
+        return None

@@ -1,67 +1,221 @@
-"""Naming the mistake behind wrong values (child side).
+"""Naming what went wrong in a learner's values (child side).
 
-A known mistake is named only when its exact model (reference/mistakes.py) reproduces the
-learner's outputs on EVERY float64 case where the learner's code ran, including at least one case
-where the learner is wrong. A correct cell never reaches this module; a cell with two slips
-matches no single model and gets no name, only the place of its largest error.
+A diagnosis is never a guess. A known mistake is named only when its exact model reproduces the
+learner's result on EVERY float64 case where the learner's code ran (at least one of them
+wrong), and only when no mistake with another id does too. Failing that, pairs of known mistakes
+(two slips at once) are tried under the same rule; then structural probes find a term the code
+leaves out; a non-finite value where PyTorch has a number is numerics.overflow. When none of
+these holds, the verdict says where the result differs and names nothing.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from torch import Tensor
+from exercises import kit
+from exercises.compare import Closeness, are_close
+from exercises.grading_module import GradingModule
+from exercises.protocol import Worst
 
-from exercises.cases import Inputs, are_close
-from exercises.results import Worst
-from reference.mistakes import Mistake, for_exercise
-
-
-def as_outputs(value: Tensor | tuple[Tensor, ...] | list[Tensor]) -> tuple[Tensor, ...]:
-    return tuple(value) if isinstance(value, tuple | list) else (value,)
-
-
-Run = tuple[Inputs, tuple[Tensor, ...], dict[str, float]]  # inputs, learner's outputs, tolerance
+PUBLISHED = (
+    " This is a valid formulation ({source}), but not PyTorch's convention, which this exercise"
+    " asks for."
+)
 
 
-def find_mistake(exercise: str, runs: Sequence[Run]) -> Mistake | None:
-    """The first known mistake whose model gives the learner's outputs on all `runs`."""
+@dataclass(frozen=True)
+class Run:
+    """One float64 case where the learner's code returned: its inputs, the learner's result,
+    the tolerance to judge it with."""
+
+    inputs: dict[str, Any]
+    got: Any
+    tol: Closeness
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the diagnosis found: every id (the main one first) and what to tell the learner."""
+
+    ids: list[str]
+    message: str
+
+    @property
+    def id(self) -> str:
+        return self.ids[0]
+
+
+def explain(mistake: kit.Mistake) -> str:
+    if mistake.published:
+        return mistake.message + PUBLISHED.format(source=mistake.published)
+    return mistake.message
+
+
+def outputs(module: GradingModule, mistake: kit.Mistake, inputs: dict[str, Any]) -> Any:
+    """What `mistake` computes on `inputs` (see kit.Mistake)."""
+    args = mistake.transform(dict(inputs)) if mistake.transform else dict(inputs)
+    if mistake.compute is not None:
+        return mistake.compute(**args)
+    if mistake.flags:
+        if module.variant is None:
+            raise TypeError(f"{mistake.id} has flags but the exercise declares no variant()")
+        return module.variant(**mistake.flags)(**args)
+    return module.reference(**args)
+
+
+def combined(a: kit.Mistake, b: kit.Mistake) -> kit.Mistake | None:
+    """Both slips at once, where their models compose (see kit.Mistake); else None."""
+    if a.id == b.id:
+        return None  # two of one kind are just another of that kind
+    bodies = [m for m in (a, b) if m.compute is not None or m.flags]
+    clash = a.compute is not None or b.compute is not None or a.flags.keys() & b.flags.keys()
+    if len(bodies) == 2 and clash:
+        return None
+    transforms = [m.transform for m in (a, b) if m.transform is not None]
+
+    def transform(args: dict[str, Any]) -> dict[str, Any]:
+        for step in transforms:
+            args = step(args)
+        return args
+
+    body = bodies[0] if len(bodies) == 1 else None
+    return kit.Mistake(
+        f"{a.id}+{b.id}",
+        "",
+        compute=body.compute if body else None,
+        transform=transform if transforms else None,
+        flags={**a.flags, **b.flags},
+    )
+
+
+def _reproduces(module: GradingModule, mistake: kit.Mistake, runs: Sequence[Run]) -> bool:
+    for run in runs:
+        try:
+            want = outputs(module, mistake, run.inputs)
+        except (ValueError, RuntimeError, IndexError, TypeError):  # cannot run on this shape
+            return False
+        if not are_close(run.got, want, module.output, run.tol):
+            return False
+    return True
+
+
+def _unique(matches: Iterable[tuple[tuple[str, ...], str]]) -> Finding | None:
+    """The finding when every match names the same ids; None when none, or when they disagree."""
+    found: dict[tuple[str, ...], str] = {}
+    for ids, message in matches:
+        found.setdefault(ids, message)
+        if len(found) > 1:
+            return None
+    if not found:
+        return None
+    [(ids, message)] = found.items()
+    return Finding(list(ids), message)
+
+
+def single(module: GradingModule, runs: Sequence[Run]) -> Finding | None:
+    """The one known mistake that explains every run, if exactly one id does."""
     if not runs:
         return None
-    for mistake in for_exercise(exercise):
-        if all(_reproduces(mistake, *run) for run in runs):
-            return mistake
-    return None
+    return _unique(((m.id,), explain(m)) for m in module.mistakes if _reproduces(module, m, runs))
 
 
-def _reproduces(
-    mistake: Mistake, inputs: Inputs, got: tuple[Tensor, ...], tol: dict[str, float]
-) -> bool:
-    try:
-        want = as_outputs(mistake.compute(**inputs))
-    except (ValueError, RuntimeError):  # the slip cannot even run on this shape
-        return False
-    return are_close(got, want, **tol)
+def pair(module: GradingModule, runs: Sequence[Run]) -> Finding | None:
+    """Two known mistakes made together that explain every run, if exactly one pair of ids does.
+    Each pair is tried on the first run before the rest, which keeps the search to milliseconds."""
+    if not runs:
+        return None
+    first = runs[:1]
+
+    def matches() -> Iterable[tuple[tuple[str, ...], str]]:
+        for a, b in itertools.combinations(module.mistakes, 2):
+            both = combined(a, b)
+            if both is None:
+                continue
+            if _reproduces(module, both, first) and _reproduces(module, both, runs[1:]):
+                yield (
+                    (a.id, b.id),
+                    f"Two slips at once. First: {explain(a)} Second: {explain(b)}",
+                )
+
+    return _unique(matches())
+
+
+def probe(
+    module: GradingModule,
+    inputs: dict[str, Any],
+    got: Any,
+    tol: Closeness,
+    learner: Callable[[dict[str, Any]], Any | None],
+) -> Finding | None:
+    """The terms the learner's code leaves out: for each probe, the reference's result moves
+    when the probed part of the inputs does, the learner's stays put. `learner` runs the
+    learner's code on inputs (None when it fails)."""
+    expected = module.reference(**inputs)
+    parts: dict[str, list[kit.Probe]] = {}
+    tried = 0
+    for p in module.probes:
+        moved = p.perturb(inputs)
+        if moved is inputs:
+            continue  # nothing to move on this case (a bias that is None)
+        if are_close(module.reference(**moved), expected, module.output, tol):
+            continue  # the reference does not depend on it either
+        tried += 1
+        theirs = learner(moved)
+        if theirs is not None and are_close(theirs, got, module.output, tol):
+            parts.setdefault(p.id, []).append(p)
+    every = [p.part for found in parts.values() for p in found]
+    if not every or len(every) == tried:
+        return None  # nothing left out, or nothing reaches the result at all: not one term
+    return Finding(
+        list(parts),
+        "Your result stays the same when these change, while PyTorch's does: "
+        + "; ".join(every)
+        + ". A term of the equations is missing there; compare your code with the README's"
+        " equations for each of them.",
+    )
+
+
+def overflow(worst: Worst) -> bool:
+    return not math.isfinite(worst.got) and math.isfinite(worst.expected)
+
+
+def overflow_finding(worst: Worst) -> Finding:
+    return Finding(
+        ["numerics.overflow"],
+        f"Your {worst.where} is {worst.got} where PyTorch's is {worst.expected:.6g}, on the case"
+        f" {worst.case}{_at_step(worst)}. Something overflowed: exp() of a large number is inf"
+        " (float32 overflows past exp(88), float64 past exp(709)), and inf / inf or inf - inf is"
+        " NaN. torch.sigmoid, torch.tanh and torch.logsumexp are stable; a hand-written"
+        " (exp(x) - exp(-x)) / (exp(x) + exp(-x)) or exp(x) / exp(x).sum() is not.",
+    )
+
+
+def _at_step(worst: Worst) -> str:
+    return f", from time step {worst.step}" if worst.step is not None else ""
 
 
 def describe_mismatch(worst: Worst) -> str:
-    """Where the learner's output first differs, in words, with a hint for NaN or overflow."""
+    """Where the learner's result first differs, in words."""
+    if worst.length:
+        return (
+            f"{worst.where} has {worst.got:g} item(s) but the reference has {worst.expected:g}"
+            f" on the case {worst.case}."
+        )
     text = (
         f"{worst.where} is {worst.got:.6g} but PyTorch gives {worst.expected:.6g}"
         f" (error {worst.error:.3g}) on the case {worst.case}."
     )
-    if not math.isfinite(worst.got) and math.isfinite(worst.expected):
-        text += (
-            " A NaN or inf where PyTorch has a number usually means exp() overflowed on large"
-            " inputs (float32 overflows past exp(88)): torch.sigmoid and torch.tanh are stable,"
-            " a hand-written (exp(x) - exp(-x)) / (exp(x) + exp(-x)) is not."
-        )
+    if worst.step is not None:
+        text += f" The sequence first differs at time step {worst.step}."
     return text
 
 
 def no_known_mistake(worst: Worst) -> str:
     return (
-        f"{describe_mismatch(worst)} This matches none of the known mistakes (perhaps two slips"
-        " at once): compare your code with the equations in the README one gate at a time."
+        f"{describe_mismatch(worst)} This matches none of the known mistakes, alone or two at"
+        " once: compare your code with the equations in the README one step at a time."
     )

@@ -1,84 +1,116 @@
 """The gradient check of a grading (child side): do gradients flow back through the learner's
-cell to every input, and do they match PyTorch's?
+function to every input the exercise calls differentiable, and do they match PyTorch's?
 
-`GradientChecks` is mixed into exercises.checks.Grading, which provides the case, the learner's
-function and the shared failure path (`_fail`, `_allowed`, `_outputs`, `_mutated`); the helpers
-below also compute the reference gradients once, before the learner's file is loaded.
+`GradientChecks` is mixed into exercises.checks.Grading, which provides the trials, the learner's
+function and the shared failure path (`_fail`, `_allowed`, `_mutated`). The reference gradients
+are computed once, before the learner's file is loaded, on every float64 case.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import torch
 from torch import Tensor
 
 from exercises import learner, results
-from exercises.cases import Case, Inputs, first_mismatch, projections
-from exercises.diagnosis import as_outputs, describe_mismatch
+from exercises.compare import Closeness, contract, first_mismatch, normalise, tensors
+from exercises.diagnosis import describe_mismatch
 from exercises.guard import Guard
-from exercises.protocol import Check, Tolerance, Worst
+from exercises.kit import Case
+from exercises.protocol import Check, Worst
+
+if TYPE_CHECKING:
+    from exercises.checks import Trial
+    from exercises.grading_module import GradingModule
 
 Stage = Callable[[str, str], None]  # (check name, what is running) -> None
+PROJECTION_STREAM = 7919  # offsets the seed of the random loss weights from the cases' streams
 
 
 class GradientChecks:
-    """The `gradients` check; the attributes and the four methods below come from Grading."""
+    """The `gradients` check; the attributes and the methods below come from Grading."""
 
     exercise: str
     path: Path
     seed: int
-    outputs: list[str]
     guard: Guard
     stage: Stage
     function: Callable[..., Any] | None
     worst: Worst | None
-    tol: dict[torch.dtype, Tolerance]
-    grad_case: Case
-    grad_expected: dict[str, Tensor | None]
     checks: list[Check]
+    module: GradingModule
+    trials: dict[torch.dtype, list[Trial]]
+    grad_expected: list[dict[str, Tensor]]
 
-    def _fail(self, check: str, diagnosis: str | None, message: str, advice: str = "") -> NoReturn:
+    def _fail(
+        self,
+        check: str,
+        diagnosis: str | None,
+        message: str,
+        advice: str = "",
+        ids: list[str] | None = None,
+    ) -> NoReturn:
         raise NotImplementedError
 
     def _allowed(self, check: str) -> None:
         raise NotImplementedError
 
-    def _outputs(self, case: Case, outcome: learner.Outcome, check: str) -> tuple[Tensor, ...]:
-        raise NotImplementedError
-
     def _mutated(self) -> list[str]:
         raise NotImplementedError
 
+    def _grad_trials(self) -> list[Trial]:
+        return self.trials.get(torch.float64, [])
+
+    def _prepare_gradients(self) -> None:
+        self.grad_expected = []
+        if not self.module.differentiable:
+            return
+        for k, trial in enumerate(self._grad_trials()):
+            args, leaves = leaf_copies(trial.inputs, self.module.differentiable)
+            grads = input_gradients(self.module.reference(**args), leaves, self.seed, k)
+            self.grad_expected.append({n: g for n, g in grads.items() if g is not None})
+
     def _gradients(self) -> None:
         check = results.GRADIENTS
-        case = self.grad_case
-        self.stage(check, f"computing gradients on the case {case.label}")
-        leaves = leaf_copies(case.inputs)
-        value, error = learner.run(lambda: self.function(*leaves.values()), self.guard)  # type: ignore[misc]
+        for k, trial in enumerate(self._grad_trials()):
+            self._gradients_on(trial, k, self.grad_expected[k])
+        self.checks.append(Check(check, True))
+
+    def _gradients_on(self, trial: Trial, k: int, expected: dict[str, Tensor]) -> None:
+        check = results.GRADIENTS
+        self.stage(check, f"computing gradients on the case {trial.label}")
+        args, leaves = leaf_copies(trial.inputs, self.module.differentiable)
+        value, error = learner.run(lambda: self.function(*args.values()), self.guard)  # type: ignore[misc]
         self._allowed(check)
         if error is not None:
             self._gradient_failure(error, "calling your function on inputs that require grad")
-        outs = self._outputs(case, learner.Outcome(value), check)
-        detached = [n for n, o in zip(self.outputs, outs, strict=True) if not o.requires_grad]
-        if detached:
+        if contract(value, trial.expected, self.module.output, numpy_track=False) is not None:
+            self._fail(
+                check,
+                "shape",
+                f"With inputs that require grad, your result no longer has the shape of"
+                f" PyTorch's (case {trial.label}).",
+            )
+        outs = tensors(normalise(value))
+        if any(not o.requires_grad for o in outs):
             self._fail(
                 check,
                 "not_differentiable",
-                f"{detached[0]} is not connected to the autograd graph.",
-                f"{detached[0]} carries no gradient: somewhere your code leaves torch (a NumPy"
+                "Your result is not connected to the autograd graph.",
+                "Your result carries no gradient: somewhere your code leaves torch (a NumPy"
                 " round trip, .detach(), .data, .item(), torch.tensor(...) of a result), so"
-                " training could not learn through your cell. Stay with torch operations.",
+                " training could not learn through it. Stay with torch operations.",
             )
-        grads, error = learner.run(lambda: input_gradients(outs, leaves, self.seed), self.guard)
+        grads, error = learner.run(lambda: input_gradients(value, leaves, self.seed, k), self.guard)
         self._allowed(check)
         if error is not None:
             self._gradient_failure(error, "back-propagating through your function")
         assert grads is not None
-        for name, got in grads.items():
-            want = self.grad_expected[name]
+        for name, want in expected.items():
+            got = grads.get(name)
             if got is None:
                 self._fail(
                     check,
@@ -87,13 +119,14 @@ class GradientChecks:
                     f"No gradient flows back to {name}: your code cuts it out of the graph"
                     " (.detach(), .data, a NumPy round trip or torch.tensor(...) of it).",
                 )
-            assert want is not None  # the reference has a gradient for every input given
+            tol = self.module.tolerance(torch.float64, got.device)
             worst = first_mismatch(
-                (got,),
-                (want,),
-                [f"grad_{name}"],
-                **bounds(self.tol[torch.float64]),
-                case=case.label,
+                got,
+                want,
+                f"grad_{name}",
+                Closeness(tol.rtol, tol.atol * trial.case.scale),
+                Case(trial.case.label, {}),
+                trial.label,
             )
             if worst is not None:
                 self.worst = worst
@@ -102,10 +135,10 @@ class GradientChecks:
                     "not_differentiable",
                     describe_mismatch(worst),
                     f"The forward values are right but the gradient with respect to {name} is"
-                    " not: a custom autograd.Function with a wrong backward, or a value used"
-                    " after an in-place change, usually causes this.",
+                    f" not (largest error {worst.error:.3g}): a custom autograd.Function with a"
+                    " wrong backward, or a value used after an in-place change, usually causes"
+                    " this.",
                 )
-        self.checks.append(Check(check, True))
 
     def _gradient_failure(self, error: BaseException, doing: str) -> NoReturn:
         diagnosis, message = learner.describe(error, self.path)
@@ -125,33 +158,47 @@ class GradientChecks:
             results.GRADIENTS,
             "not_differentiable",
             f"While {doing}: {message}",
-            f"Your cell gives the right values but fails under autograd ({message}). Keep every"
+            f"Your code gives the right values but fails under autograd ({message}). Keep every"
             " step a torch operation on the given tensors (no .numpy(), no in-place changes to"
             " values autograd still needs, e.g. sigmoid_() on a tensor used again later).",
         )
 
-    def _gradients_of(self, cell: Callable[..., Any], inputs: Inputs) -> dict[str, Tensor | None]:
-        leaves = leaf_copies(inputs)
-        return input_gradients(as_outputs(cell(*leaves.values())), leaves, self.seed)
+
+def leaf_copies(
+    inputs: dict[str, Any], differentiable: tuple[str, ...] | Any
+) -> tuple[dict[str, Any], dict[str, Tensor]]:
+    """The inputs with every floating tensor under a differentiable name replaced by a fresh
+    leaf that requires grad, and those leaves by name ("x", "hx[0]")."""
+    leaves: dict[str, Tensor] = {}
+
+    def leaf(value: Any, name: str) -> Any:
+        if isinstance(value, Tensor) and value.is_floating_point():
+            copy = value.detach().clone().requires_grad_()
+            leaves[name] = copy
+            return copy
+        if isinstance(value, tuple | list):
+            return type(value)(leaf(v, f"{name}[{k}]") for k, v in enumerate(value))
+        return value
+
+    args = {k: leaf(v, k) if k in differentiable else v for k, v in inputs.items()}
+    return args, leaves
 
 
-def bounds(tol: Tolerance) -> dict[str, float]:
-    return {"rtol": tol.rtol, "atol": tol.atol}
-
-
-def leaf_copies(inputs: Inputs) -> dict[str, Tensor | None]:
-    return {
-        k: None if v is None else v.detach().clone().requires_grad_() for k, v in inputs.items()
-    }
+def projections(outs: list[Tensor], seed: int, k: int) -> list[Tensor]:
+    """Fixed random weights p for the scalar loss sum(out * p), so no gradient is trivial."""
+    gen = torch.Generator().manual_seed(seed * 1009 + PROJECTION_STREAM + k)
+    return [
+        torch.randn(o.shape, generator=gen, dtype=torch.float64).to(o.device, o.dtype) for o in outs
+    ]
 
 
 def input_gradients(
-    outs: tuple[Tensor, ...], leaves: dict[str, Tensor | None], seed: int
+    value: Any, leaves: dict[str, Tensor], seed: int, k: int
 ) -> dict[str, Tensor | None]:
-    """Gradients of sum(out * p) with respect to every input that is not None."""
+    """Gradients of sum(out * p) over the result's floating tensors, for every leaf."""
+    outs = tensors(normalise(value))
     loss = torch.stack(
-        [(o * p).sum() for o, p in zip(outs, projections(outs, seed), strict=True)]
+        [(o * p).sum() for o, p in zip(outs, projections(outs, seed, k), strict=True)]
     ).sum()
-    present = {k: v for k, v in leaves.items() if v is not None}
-    grads = torch.autograd.grad(loss, list(present.values()), allow_unused=True)
-    return dict(zip(present, grads, strict=True))
+    grads = torch.autograd.grad(loss, list(leaves.values()), allow_unused=True)
+    return dict(zip(leaves, grads, strict=True))

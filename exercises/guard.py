@@ -75,7 +75,7 @@ class _ImportBlocker(importlib.abc.MetaPathFinder):
         self._guard = guard
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> None:
-        if fullname.split(".")[0] in BLOCKED_PACKAGES:
+        if fullname.split(".")[0] in BLOCKED_PACKAGES and not self._guard.trusted:
             self._guard.used.append(f"import {fullname}")
             raise ImportError(f"importing {fullname!r} is not allowed in an exercise")
         return None
@@ -108,6 +108,8 @@ class Guard:
 
     def __init__(self) -> None:
         self.used: list[str] = []
+        self.trusted = False  # inside grader_imports(): the grader's own code is importing
+        self._hidden: dict[str, ModuleType] = {}  # the grader's modules, out of sys.modules
         self._plans: dict[tuple[str, ...], list[tuple[Any, str, Any]]] = {}
         self._patches: list[tuple[Any, str, Any]] = []
         # Namespaces a learner's file might monkeypatch; restored after every call.
@@ -163,6 +165,24 @@ class Guard:
                 _set(owner, attr, original)
             self._restore_namespaces()
 
+    @contextmanager
+    def grader_imports(self) -> Iterator[None]:
+        """The grader's packages importable for the duration (to load an exercise's grading
+        module, which is grader code); hidden from sys.modules again afterwards."""
+        sys.modules.update(self._hidden)
+        self.trusted = True
+        try:
+            yield
+        finally:
+            self.trusted = False
+            self.hide_grader_modules()
+
+    def hide_grader_modules(self) -> None:
+        """Take the grader's packages out of sys.modules (kept here), so that learner code's
+        `import reference...` goes through the blocker instead of the module cache."""
+        for name in [n for n in sys.modules if n.split(".")[0] in BLOCKED_PACKAGES]:
+            self._hidden[name] = sys.modules.pop(name)
+
     def _restore_namespaces(self) -> None:
         for namespace, snapshot in self._snapshots:
             current = vars(namespace)
@@ -201,8 +221,7 @@ def block_imports(guard: Guard) -> None:
     """Refuse imports of the grader's own packages from now on, even ones already loaded.
 
     The grader keeps direct references to what it needs; forgetting the modules in sys.modules
-    makes `import reference.cells` go through the blocker instead of the module cache.
+    makes `import reference.cellkit` go through the blocker instead of the module cache.
     """
-    for name in [n for n in sys.modules if n.split(".")[0] in BLOCKED_PACKAGES]:
-        del sys.modules[name]
+    guard.hide_grader_modules()
     sys.meta_path.insert(0, _ImportBlocker(guard))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+import numpy as np
 import torch
 
 from exercises.guard import ForbiddenAPIUsed, Guard
@@ -25,10 +26,10 @@ from exercises.guard import ForbiddenAPIUsed, Guard
 T = TypeVar("T")
 
 FORBIDDEN_ADVICE = (
-    "The exercise is to build the cell from matrix products and activations (x @ w.T or"
-    " F.linear, torch.sigmoid, torch.tanh). Ready-made recurrent cells (nn.RNNCell/LSTMCell/"
-    "GRUCell, nn.RNN/LSTM/GRU, torch.*_cell, torch._VF) and the grader's `reference` package are"
-    " off limits."
+    "The exercise is to build it yourself from matrix products and activations (x @ w.T or"
+    " F.linear, torch.sigmoid, torch.tanh). Ready-made recurrent cells and layers (nn.RNNCell/"
+    "LSTMCell/GRUCell, nn.RNN/LSTM/GRU, torch.*_cell, torch._VF) and the grader's own packages"
+    " are off limits."
 )
 
 
@@ -67,18 +68,62 @@ def run(thunk: Callable[[], T], guard: Guard) -> tuple[T | None, BaseException |
 
 def call(fn: Callable[..., Any], inputs: dict[str, Any], guard: Guard) -> Outcome:
     """Call `fn` positionally on copies of `inputs` and note which copies it modified."""
-    given = {k: None if v is None else v.clone() for k, v in inputs.items()}
+    given = {k: copied(v) for k, v in inputs.items()}
     value, error = run(lambda: fn(*given.values()), guard)
-    mutated = tuple(k for k, v in inputs.items() if (g := given[k]) is not None and not _same(g, v))
+    mutated = tuple(k for k, v in inputs.items() if not same(given[k], v))
     return Outcome(value, error, mutated)
 
 
-def _same(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.dtype == b.dtype and a.shape == b.shape and torch.equal(a, b)
+def copied(value: Any) -> Any:
+    """A copy the learner's code may change without touching the grader's inputs: tensors and
+    arrays copied, containers rebuilt, anything else (numbers, a toy model) shared."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone().requires_grad_(value.requires_grad)
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple | list):
+        return type(value)(copied(v) for v in value)
+    if isinstance(value, dict):
+        return {k: copied(v) for k, v in value.items()}
+    return value
 
 
-def load(path: Path, function: str, guard: Guard) -> Callable[..., Any]:
-    """Execute the learner's file as a fresh module and return its `function`."""
+def same(a: Any, b: Any) -> bool:
+    """Whether the learner's copy `a` still equals the original `b` (dtype, shape and values)."""
+    if isinstance(b, torch.Tensor):
+        return (
+            isinstance(a, torch.Tensor)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and torch.equal(a.detach(), b.detach())
+        )
+    if isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and bool(np.array_equal(a, b))
+        )
+    if isinstance(b, tuple | list):
+        return (
+            isinstance(a, type(b))
+            and len(a) == len(b)
+            and all(same(x, y) for x, y in zip(a, b, strict=True))
+        )
+    if isinstance(b, dict):
+        return isinstance(a, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in b)
+    return a is b or bool(a == b)
+
+
+NUMPY_TRACK_ADVICE = (
+    "This exercise is on the numpy track: write it with numpy only (import numpy as np), the way"
+    " the interview question asks for it; the grader converts to and from torch itself."
+)
+
+
+def load(path: Path, function: str, guard: Guard, *, numpy_only: bool = False) -> Callable[..., Any]:
+    """Execute the learner's file as a fresh module and return its `function`; on the numpy
+    track a file that uses torch at all is refused."""
     try:
         source = path.read_bytes()
     except OSError as exc:
@@ -102,7 +147,24 @@ def load(path: Path, function: str, guard: Guard) -> Callable[..., Any]:
     fn = vars(module).get(function)
     if not callable(fn):
         raise Failure("missing_function", _missing_message(module, function))
+    if numpy_only and _uses_torch(module, code):
+        raise Failure("forbidden_api", f"Your file uses torch. {NUMPY_TRACK_ADVICE}")
     return cast(Callable[..., Any], fn)
+
+
+def _uses_torch(module: types.ModuleType, code: types.CodeType) -> bool:
+    """Whether the file names torch anywhere in its code, or holds a torch object."""
+    for value in vars(module).values():
+        owner = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", "")
+        if isinstance(owner, str) and owner.split(".")[0] == "torch":
+            return True
+    pending = [code]
+    while pending:
+        current = pending.pop()
+        if "torch" in current.co_names:
+            return True
+        pending.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+    return False
 
 
 def describe(exc: BaseException, path: Path) -> tuple[str, str]:

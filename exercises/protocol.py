@@ -27,14 +27,6 @@ class Tolerance(Struct, frozen=True, forbid_unknown_fields=True):
     atol: Annotated[float, Meta(ge=0)]
 
 
-class Tolerances(Struct, frozen=True, forbid_unknown_fields=True):
-    float64: Tolerance
-    float32: Tolerance
-    # Looser: GPU float32 kernels sum in another order and may use TF32. The maths is judged in
-    # float64 either way.
-    cuda_float32: Tolerance
-
-
 class Check(Struct, frozen=True):
     name: str
     passed: bool
@@ -42,10 +34,16 @@ class Check(Struct, frozen=True):
 
 
 class Diagnosis(Struct, frozen=True):
-    """A named mistake (`id`, e.g. "lstm.gate_order" or "timeout") and what to do about it."""
+    """A named mistake (`id`, e.g. "lstm.gate_order" or "timeout") and what to do about it.
+    `ids` lists every mistake found (two slips at once: both), the main one, `id`, first."""
 
     id: str
     message: str
+    ids: list[str] = []
+
+    def __post_init__(self) -> None:
+        if not self.ids:
+            self.ids.append(self.id)
 
 
 class Worst(Struct, frozen=True):
@@ -57,26 +55,27 @@ class Worst(Struct, frozen=True):
     expected: float
     error: float
     case: str
+    step: int | None = None  # a sequence's first time step that differs, where it has one
+    length: bool = False  # got and expected are the lengths of a list, not values
 
     @property
     def where(self) -> str:
+        if not self.index:
+            return self.output
         return f"{self.output}[{', '.join(map(str, self.index))}]"
 
 
 class Request(Struct, frozen=True, forbid_unknown_fields=True):
-    """One grading asked of the child: the exercise's spec travels with it (the child reads no
-    catalogue)."""
+    """One grading asked of the child: which exercise (its folder, whose grading.py the child
+    loads), the learner's file, where and on which inputs."""
 
     id: str
     exercise: str
+    folder: str
     file: str
     device: str
     seed: int
-    gates: int
-    states: list[str]
-    outputs: list[str]
-    forbidden: list[str]
-    tolerances: Tolerances
+    track: Literal["torch", "numpy"] = "torch"
 
 
 class Verdict(Struct):
@@ -90,6 +89,7 @@ class Verdict(Struct):
     checks: list[Check]
     diagnosis: Diagnosis | None
     worst: Worst | None = None
+    skipped: list[str] = []  # checks that are not part of this exercise (e.g. no float32)
 
 
 class Ready(Struct, frozen=True, tag="ready", tag_field="event"):

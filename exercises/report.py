@@ -55,6 +55,8 @@ def human(result: GradeResult, *, color: bool = False) -> str:
     ran = {c.name: c for c in result.checks}
     for name in CHECKS:
         check = ran.get(name)
+        if check is None and name in result.skipped:
+            continue  # not part of this exercise (no float32, nothing differentiable)
         if check is None:
             out.append(_paint("  · " + _("{check} (not run)").format(check=name), "2", color))
             continue
@@ -66,10 +68,11 @@ def human(result: GradeResult, *, color: bool = False) -> str:
     if result.diagnosis:
         said = {c.message for c in result.checks}  # no need to say it twice
         d = result.diagnosis
+        ids = " + ".join(d.ids or [d.id])
         line = (
-            _("Diagnosis ({id}).").format(id=d.id)
+            _("Diagnosis ({id}).").format(id=ids)
             if d.message in said
-            else _("Diagnosis ({id}): {message}").format(id=d.id, message=d.message)
+            else _("Diagnosis ({id}): {message}").format(id=ids, message=d.message)
         )
         out.append("")
         out.append(_wrapped(line, ""))

@@ -24,8 +24,25 @@ CONTRACT = "shape, dtype and device"
 VALUES64 = "values (float64)"
 VALUES32 = "values (float32)"
 GRADIENTS = "gradients"
+REPEATABLE = "same result on every call"
 UNCHANGED = "inputs unchanged"
-CHECKS = (LOADS, IMPLEMENTED, ALLOWED, CONTRACT, VALUES64, VALUES32, GRADIENTS, UNCHANGED)
+CHECKS = (
+    LOADS,
+    IMPLEMENTED,
+    ALLOWED,
+    CONTRACT,
+    VALUES64,
+    VALUES32,
+    GRADIENTS,
+    REPEATABLE,
+    UNCHANGED,
+)
+
+
+def values_check(dtype: object) -> str:
+    """The values check of one dtype (torch.float64 -> "values (float64)")."""
+    return f"values ({str(dtype).removeprefix('torch.')})"
+
 
 # What the learner's code printed is kept up to this many bytes (UTF-8, after cleaning), then
 # cut with TRUNCATED's marker: enough for any debugging print, never a flood in a report.

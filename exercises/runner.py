@@ -69,18 +69,14 @@ class Job:
     timeout: float = DEFAULT_TIMEOUT
 
     def request(self, rid: str) -> protocol.Request:
-        spec = self.exercise.spec
         return protocol.Request(
             id=rid,
             exercise=self.exercise.name,
+            folder=str(self.exercise.folder),
             file=str(self.file),
             device=self.device,
             seed=self.seed,
-            gates=spec.gates,
-            states=list(spec.states),
-            outputs=list(spec.outputs),
-            forbidden=list(spec.forbidden),
-            tolerances=spec.tolerances,
+            track=self.exercise.spec.track,
         )
 
 

@@ -24,6 +24,9 @@ from platformdirs import user_cache_path, user_data_path
 from quiz.l10n import _
 
 HOME_ENV = "RNNPREP_HOME"
+# Another folder of exercise folders in place of the shipped one: for exercise authors trying a
+# new exercise outside the checkout, and tests that add one to a temporary copy.
+EXERCISES_ENV = "RNNPREP_EXERCISES"
 DATA_PACKAGE = "rnnprep_data"  # data/ in the checkout; see pyproject.toml [tool.setuptools]
 EXERCISES_PACKAGE = "exercises"
 # The folder above the `quiz` package: a checkout's root, or site-packages in an installed wheel.
@@ -139,8 +142,9 @@ def glossary_path() -> Path:
 
 
 def exercises_dir() -> Path:
-    """The shipped coding exercises (one folder each)."""
-    return _package_dir(EXERCISES_PACKAGE)
+    """The coding exercises (one folder each): shipped, or $RNNPREP_EXERCISES when set."""
+    override = os.environ.get(EXERCISES_ENV)
+    return Path(override).expanduser() if override else _package_dir(EXERCISES_PACKAGE)
 
 
 def solution_fixtures_dir() -> Path | None:

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-from test_grader_support import FIXTURES, REPO
+from test_grader_support import FIXTURES, MISTAKE_FILES, REPO
 
-from exercises import api
+from exercises import api, catalogue
 from exercises.errors import UsageError
 from quiz.store import Store
 
@@ -33,7 +33,7 @@ def test_parent_side_never_imports_torch() -> None:
 
 
 def test_warm_grader_regrades_fast_and_survives_a_crash(store: Store) -> None:
-    mistake = FIXTURES / "lstm_cell" / "lstm.gate_order__ifog.py"
+    mistake = MISTAKE_FILES / "lstm_cell" / "mistakes" / "lstm.gate_order__ifog.py"
     with api.Grader(store) as grader:
         grader.start()
         first = grader.grade("rnn_cell", SOLUTION, record=False)
@@ -56,9 +56,7 @@ def test_warm_grader_regrades_fast_and_survives_a_crash(store: Store) -> None:
 def test_grade_records_and_list_reports(home: Path) -> None:
     store = Store(home / "progress.sqlite3")  # the caller's one store, passed in
     assert [(i.name, i.status) for i in api.list_exercises(store)] == [
-        ("gru_cell", "not started"),
-        ("lstm_cell", "not started"),
-        ("rnn_cell", "not started"),
+        (name, "not started") for name in catalogue.names()
     ]
     result = api.grade("rnn_cell", SOLUTION, seed=11, store=store)
     assert result.passed and result.seed == 11 and result.device == "cpu"

@@ -1,5 +1,6 @@
-"""The catalogue dev check: every exercise's starter, solution and mistake fixtures get the verdict
-they should, and every known mistake has a fixture. Adding an exercise without them fails here.
+"""The exercise dev check: every exercise folder's starter, solution and mistake files get the
+verdict they should, every known mistake has a file, and the mistakes tell apart. Everything here
+is derived from the folders: adding an exercise adds its cases, with no list to edit.
 
 One `grade exercise --all --check-catalogue --json` run grades everything in one child process.
 """
@@ -13,18 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import pytest
 import torch
 import torch.nn.functional as F
 from test_grader_support import grade
 
-from exercises import catalogue, devcheck
-from exercises.cases import SHAPES, are_close, draw, first_mismatch, tolerance
-from exercises.diagnosis import as_outputs, find_mistake
+from exercises import catalogue, devcheck, diagnosis, grading_module, kit
+from exercises.checks import as_numpy
+from exercises.compare import Closeness, first_mismatch
+from exercises.diagnosis import Run
 from quiz.bank import load_bank
-from reference.cells import REFERENCES
-from reference.mistakes import MISTAKES, diagnosis_ids, for_exercise
 
 EXPECTED = [
     (exercise.name, path, expected)
@@ -43,16 +42,26 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     return lines
 
 
-def test_catalogue_has_the_three_cells() -> None:
-    assert {"rnn_cell", "lstm_cell", "gru_cell"} <= set(catalogue.names())
+def test_catalogue_has_the_cells_and_the_new_shapes() -> None:
+    assert {
+        "rnn_cell",
+        "lstm_cell",
+        "gru_cell",
+        "lstm_layer",
+        "rnn_backward",
+        "beam_search",
+        "masked_sequence_loss",
+    } <= set(catalogue.names())
 
 
 @pytest.mark.parametrize("name", catalogue.names())
-def test_each_exercise_loads_with_a_reference_and_a_bank_topic(name: str) -> None:
-    """Every exercise validates, PyTorch has a reference for it, and its quiz topic exists."""
+def test_each_exercise_loads_with_its_grading_and_bank_topics(name: str) -> None:
+    """Every exercise validates, its grading module loads, and its quiz topics exist."""
     exercise = catalogue.load(name)
-    assert name in REFERENCES
-    assert exercise.spec.topic in load_bank().topics, exercise.spec.topic
+    module = grading_module.load(exercise.folder)
+    assert module.mistakes and module.cases(0)
+    for topic in exercise.spec.topics:
+        assert topic in load_bank().topics, topic
 
 
 @pytest.mark.parametrize(
@@ -71,11 +80,30 @@ def test_the_catalogue_is_complete(outcomes: list[dict[str, Any]]) -> None:
     assert len(outcomes) == len(EXPECTED)
 
 
-def test_every_mistake_has_a_fixture() -> None:
-    for exercise in catalogue.load_all():
-        covered = {expected for _, expected in devcheck.expectations(exercise)}
-        assert diagnosis_ids(exercise.name) <= covered, exercise.name
-        assert exercise.name in REFERENCES
+@pytest.mark.parametrize("name", catalogue.names())
+def test_every_mistake_has_a_file_and_they_tell_apart(name: str) -> None:
+    """Each mistake id has a learner file; each mistake differs from PyTorch somewhere; no two
+    mistakes with different ids give the same results (a verdict could name the wrong one)."""
+    exercise = catalogue.load(name)
+    module = grading_module.load(exercise.folder)
+    covered = {f.stem.split("__")[0] for f in exercise.mistakes}
+    assert {m.id for m in module.mistakes} == covered
+    assert devcheck.indistinguishable(module, seed=7) == []
+
+
+def test_indistinguishable_mistakes_are_reported() -> None:
+    """The dev check's own check can fail: a copy of a mistake under another id is caught."""
+    module = grading_module.load(catalogue.load("gru_cell").folder)
+    twin = next(m for m in module.mistakes if m.id == "gru.update_complement")
+    doubled = grading_module.GradingModule(
+        **{
+            **vars(module),
+            "mistakes": (*module.mistakes, kit.Mistake("gru.twin", "", flags=twin.flags)),
+        }
+    )
+    assert any(
+        "gru.update_complement and gru.twin" in p for p in devcheck.indistinguishable(doubled)
+    )
 
 
 def _hand_written_cell(name: str, order: tuple[str, ...]) -> Callable[..., Any]:
@@ -112,86 +140,46 @@ GATE_ORDERS = [
 def test_any_gate_order_is_named_and_only_a_wrong_one(name: str, order: tuple[str, ...]) -> None:
     """A hand-written cell that reads the gate blocks in any order other than PyTorch's is named a
     gate-order slip, and the message quotes the order the learner used; PyTorch's order passes."""
-    spec = catalogue.load(name).spec
+    module = grading_module.load(catalogue.load(name).folder)
     cell = _hand_written_cell(name, order)
+    tol = Closeness(1e-9, 1e-9)
     runs, wrong = [], False
-    for k, shape in enumerate(SHAPES):
-        inputs = draw(
-            shape,
-            gates=spec.gates,
-            states=list(spec.states),
-            dtype=torch.float64,
-            device=torch.device("cpu"),
-            seed=3,
-            index=k,
-        )
-        got = as_outputs(cell(**inputs))
-        wrong |= not are_close(got, as_outputs(REFERENCES[name](**inputs)), rtol=1e-9, atol=1e-9)
-        runs.append((inputs, got, {"rtol": 1e-9, "atol": 1e-9}))
+    for case in module.cases(3):
+        got = cell(**case.inputs)
+        want = module.reference(**case.inputs)
+        wrong |= first_mismatch(got, want, module.output, tol, case, "") is not None
+        runs.append(Run(case.inputs, got, tol))
     if "".join(order) in ("ifgo", "rzn"):  # PyTorch's own order: right, nothing to name
         assert not wrong
         return
     assert wrong
-    mistake = find_mistake(name, runs)
-    assert mistake is not None and mistake.id == f"{name.removesuffix('_cell')}.gate_order"
-    assert ",".join(order) in mistake.message  # e.g. "i,f,o,g", CS231n's order
+    finding = diagnosis.single(module, runs)
+    assert finding is not None and finding.ids == [f"{name.removesuffix('_cell')}.gate_order"]
+    assert ",".join(order) in finding.message  # e.g. "i,f,o,g", CS231n's order
 
 
 def test_every_mistake_id_belongs_to_its_exercise_or_is_shared() -> None:
-    """A prefixed id (lstm.*) is only used by that exercise; an unprefixed one by more than one."""
+    """A prefixed id (lstm.*, beam_search.*) is used by one exercise, whose name it starts; an
+    unprefixed one by more than one."""
     users: dict[str, set[str]] = {}
-    for m in MISTAKES:
-        users.setdefault(m.id, set()).add(m.exercise)
+    for name in catalogue.names():
+        for m in grading_module.load(catalogue.load(name).folder).mistakes:
+            users.setdefault(m.id, set()).add(name)
     for mistake_id, exercises in users.items():
         prefix, dot, _ = mistake_id.partition(".")
         if dot:
-            assert exercises == {f"{prefix}_cell"}, (mistake_id, exercises)
+            [owner] = exercises
+            assert owner == prefix or owner == f"{prefix}_cell", (mistake_id, exercises)
         else:
             assert len(exercises) > 1, (mistake_id, exercises)
 
 
-@pytest.mark.parametrize("name", sorted(REFERENCES))
-def test_mistakes_are_wrong_and_tell_apart(name: str) -> None:
-    """Each variant differs from PyTorch somewhere, and no earlier variant of another id shadows it
-    (the grader names the first that matches, so a shadowed one could never be named)."""
-    spec = catalogue.load(name).spec
-    cases = [
-        draw(
-            s,
-            gates=spec.gates,
-            states=list(spec.states),
-            dtype=torch.float64,
-            device=torch.device("cpu"),
-            seed=7,
-            index=k,
-        )
-        for k, s in enumerate(SHAPES)
-    ]
-    mistakes = for_exercise(name)
-
-    def outputs(mistake_index: int) -> list[tuple[torch.Tensor, ...] | None]:
-        rows = []
-        for inputs in cases:
-            try:
-                rows.append(as_outputs(mistakes[mistake_index].compute(**inputs)))
-            except (ValueError, RuntimeError):
-                rows.append(None)
-        return rows
-
-    table = [outputs(k) for k in range(len(mistakes))]
-    expected = [as_outputs(REFERENCES[name](**inputs)) for inputs in cases]
-    for k, rows in enumerate(table):
-        ran = [(got, want) for got, want in zip(rows, expected, strict=True) if got is not None]
-        assert any(not are_close(g, w, rtol=1e-7, atol=1e-7) for g, w in ran), mistakes[k]
-        for j in range(k):
-            if mistakes[j].id == mistakes[k].id:
-                continue
-            same = all(
-                a is not None and are_close(a, b, rtol=1e-7, atol=1e-7)
-                for a, b in zip(table[j], rows, strict=True)
-                if b is not None
-            )
-            assert not same, (mistakes[j].message, mistakes[k].message)
+def _learner_function(path: Path, name: str) -> Callable[..., Any]:
+    spec = importlib.util.spec_from_file_location(f"correct_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)  # type: ignore[no-any-return]
 
 
 CORRECT = [
@@ -203,28 +191,20 @@ CORRECT = [
 
 
 @pytest.mark.parametrize(("name", "path"), CORRECT, ids=lambda v: getattr(v, "stem", v))
-def test_correct_cells_pass_on_many_seeds(name: str, path: Path) -> None:
-    """Tolerances leave room for any correct style: 25 seeds, every shape, both dtypes."""
-    spec = catalogue.load(name).spec
-    module_spec = importlib.util.spec_from_file_location(f"correct_{path.stem}", path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    cell = getattr(module, name)
-    tolerances = msgspec.to_builtins(spec.tolerances)
-    for seed, (k, shape), dtype in itertools.product(
-        range(25), enumerate(SHAPES), (torch.float64, torch.float32)
-    ):
-        inputs = draw(
-            shape,
-            gates=spec.gates,
-            states=list(spec.states),
-            dtype=dtype,
-            device=torch.device("cpu"),
-            seed=seed,
-            index=k,
-        )
-        got = as_outputs(cell(*inputs.values()))
-        want = as_outputs(REFERENCES[name](**inputs))
-        tol = tolerance(tolerances[str(dtype).removeprefix("torch.")], shape)
-        assert first_mismatch(got, want, list(spec.outputs), **tol, case=f"seed {seed}") is None
+def test_correct_solutions_pass_on_many_seeds(name: str, path: Path) -> None:
+    """Tolerances leave room for any correct style: 25 seeds, every case, every dtype."""
+    exercise = catalogue.load(name)
+    module = grading_module.load(exercise.folder)
+    function = _learner_function(path, name)
+    numpy_track = exercise.spec.track == "numpy"
+    cpu = torch.device("cpu")
+    for seed, dtype in itertools.product(range(25), module.dtypes):
+        for case in module.cases(seed):
+            inputs = kit.cast(case.inputs, dtype, cpu)
+            given = as_numpy(inputs) if numpy_track else inputs
+            got = function(*given.values())
+            want = module.reference(**inputs)
+            tol = module.tolerance(dtype, cpu)
+            closeness = Closeness(tol.rtol, tol.atol * case.scale)
+            label = f"seed {seed}, {dtype}, {case.label}"
+            assert first_mismatch(got, want, module.output, closeness, case, label) is None

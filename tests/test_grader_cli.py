@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 import torch
-from test_grader_support import EXERCISE, FIXTURES, GRADE, REPO, exercise, grade
+from test_grader_support import EXERCISE, GRADE, MISTAKE_FILES, REPO, exercise, grade
 
+from exercises import catalogue
 from exercises.results import CHECKS
 from quiz.locations import db_path
 from quiz.store import Store
@@ -22,7 +23,7 @@ SOLUTION = {
     name: REPO / "exercises" / name / "solution.py"
     for name in ("rnn_cell", "lstm_cell", "gru_cell")
 }
-GATE_ORDER = FIXTURES / "lstm_cell" / "lstm.gate_order__ifog.py"
+GATE_ORDER = MISTAKE_FILES / "lstm_cell" / "mistakes" / "lstm.gate_order__ifog.py"
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
 
@@ -135,9 +136,9 @@ def test_all_grades_every_exercise_in_one_go(home: Path) -> None:
     run = grade("exercise", "--all", "--json", "--seed", "3", home=home)
     results = [json.loads(line) for line in run.stdout.splitlines()]
     assert run.code == 1
-    assert [r["exercise"] for r in results] == ["gru_cell", "lstm_cell", "rnn_cell"]
+    assert [r["exercise"] for r in results] == catalogue.names()
     assert all(r["diagnosis"]["id"] == "not_implemented" and r["seed"] == 3 for r in results)
-    assert len(Store(db_path()).exercise_status()) == 3
+    assert len(Store(db_path()).exercise_status()) == len(catalogue.names())
 
 
 def test_watch_regrades_on_save_and_stops_on_ctrl_c(home: Path, tmp_path: Path) -> None:
@@ -203,7 +204,7 @@ def test_auto_picks_cuda_and_mistakes_are_named_there(home: Path) -> None:
 def test_list_shows_standing(home: Path) -> None:
     before = exercise("list", home=home)
     assert before.code == 0
-    assert before.stdout.count("not started") == 3
+    assert before.stdout.count("not started") == len(catalogue.names())
     grade("exercise", "lstm_cell", "--file", str(GATE_ORDER), home=home)
     after = exercise("list", home=home).stdout
     [row] = [line for line in after.splitlines() if line.startswith("lstm_cell")]

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_grader_support import EXERCISE, FIXTURES, grade, run
+from test_grader_support import EXERCISE, MISTAKE_FILES, grade, run
 
-GATE_ORDER = FIXTURES / "lstm_cell" / "lstm.gate_order__ifog.py"
+GATE_ORDER = MISTAKE_FILES / "lstm_cell" / "mistakes" / "lstm.gate_order__ifog.py"
 ZH = {"RNNPREP_LANG": "zh-Hant"}
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from test_grader_support import FIXTURES, GRADE, REPO, exercise, grade, run
+from test_grader_support import GRADE, MISTAKE_FILES, REPO, exercise, grade, run
 
 from exercises import cli
 from exercises.results import OUTPUT_LIMIT, learner_output
@@ -25,7 +25,7 @@ from quiz.store import Store
 
 SOLUTION = REPO / "exercises" / "rnn_cell" / "solution.py"
 STARTER = REPO / "exercises" / "rnn_cell" / "starter.py"
-RELU = FIXTURES / "rnn_cell" / "rnn.wrong_activation__relu.py"
+RELU = MISTAKE_FILES / "rnn_cell" / "mistakes" / "rnn.wrong_activation__relu.py"
 EXIT_CODES = (
     "0 passed, 1 failed, 2 usage error, 3 the grader itself broke (not your code),"
     " 130 interrupted by Ctrl-C (--watch ends with 0 when Ctrl-C stops it)"

@@ -17,6 +17,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "solutions"
+MISTAKE_FILES = REPO / "exercises"  # <exercise>/mistakes/<id>__<what>.py
 # `grade` from this checkout (run() sets cwd=REPO, first on the path), not the venv's console
 # script, which runs whatever checkout its editable install points at.
 GRADE = [

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from test_grader_support import MISTAKE_FILES
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -43,7 +44,7 @@ from tests.tui_driver import answer
 
 SMALL = (80, 24)
 LANGS = ["en", "zh-Hant"]
-GATE_ORDER = FIXTURES / "solutions" / "lstm_cell" / "lstm.gate_order__ifog.py"
+GATE_ORDER = MISTAKE_FILES / "lstm_cell" / "mistakes" / "lstm.gate_order__ifog.py"
 LAYOUT_SCRIPTS = FIXTURES / "interviews" / "layout"
 KINDS = ["single", "multi", "truefalse", "numeric", "order", "spot_error", "free"]
 

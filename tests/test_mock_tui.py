@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_grader_support import MISTAKE_FILES
 from textual.widgets import DataTable, Markdown, OptionList, Static
 
 from exercises import api, catalogue
@@ -20,7 +21,7 @@ from tests.conftest import FIXTURES
 from tests.tui_driver import answer
 
 SHORT = FIXTURES / "interviews" / "short"
-GATE_ORDER_SLIP = FIXTURES / "solutions" / "lstm_cell" / "lstm.gate_order__ifog.py"
+GATE_ORDER_SLIP = MISTAKE_FILES / "lstm_cell" / "mistakes" / "lstm.gate_order__ifog.py"
 SIZE = (110, 45)
 
 

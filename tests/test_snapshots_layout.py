@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_grader_support import MISTAKE_FILES
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -34,7 +35,7 @@ SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 SMALL = SIZES["80x24"]
 NOW = datetime(2025, 3, 12, 9, 30, tzinfo=UTC)  # a Wednesday, the stats' "today"
 LAYOUT_SCRIPTS = FIXTURES / "interviews" / "layout"
-GATE_ORDER = FIXTURES / "solutions" / "lstm_cell" / "lstm.gate_order__ifog.py"
+GATE_ORDER = MISTAKE_FILES / "lstm_cell" / "mistakes" / "lstm.gate_order__ifog.py"
 # one question of each type, from the mini bank
 QUESTIONS = {
     "single": "gates.lstm-order",

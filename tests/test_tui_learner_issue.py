@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from test_grader_support import MISTAKE_FILES
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
@@ -24,8 +25,8 @@ from tests.conftest import FIXTURES, MINI_BANK
 
 SIZE = (110, 45)
 SOLUTIONS = FIXTURES / "solutions"
-GATE_ORDER = SOLUTIONS / "lstm_cell" / "lstm.gate_order__ifog.py"
-RELU = SOLUTIONS / "rnn_cell" / "rnn.wrong_activation__relu.py"
+GATE_ORDER = MISTAKE_FILES / "lstm_cell" / "mistakes" / "lstm.gate_order__ifog.py"
+RELU = MISTAKE_FILES / "rnn_cell" / "mistakes" / "rnn.wrong_activation__relu.py"
 RNN_SOLUTION = SOLUTIONS / "rnn_cell" / "pass__functional.py"
 
 

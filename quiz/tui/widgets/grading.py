@@ -115,13 +115,13 @@ def verdict_text(result: GradeResult, queued: str | None = None, compact: bool =
         out.append(f": {check.message}\n" if check.message else "\n")
     _quiet_line(out, quiet)
     ran = {check.name for check in result.checks}
-    skipped = [name for name in CHECKS if name not in ran]
+    skipped = [name for name in CHECKS if name not in ran and name not in result.skipped]
     if skipped:
         out.append(_("· not run: {checks}").format(checks=", ".join(skipped)) + "\n", style="dim")
     said = " ".join(check.message for check in result.checks)  # what need not be said twice
     if result.diagnosis is not None:
         out.append(gap + _("What went wrong"), style="bold")
-        out.append(f" ({result.diagnosis.id})\n", style="dim")
+        out.append(f" ({' + '.join(result.diagnosis.ids)})\n", style="dim")
         if result.diagnosis.message not in said:
             out.append(result.diagnosis.message + "\n")
     worst = result.worst

@@ -1,0 +1,309 @@
+"""Comparing a learner's result with the reference's, whatever its structure (child side).
+
+Results are trees: tuples and lists (a list where a tuple is expected is accepted), dicts, and
+leaves (tensors, numpy arrays on the numpy track, ints, floats, strings, None). Leaves are named
+by the exercise's OUTPUT ("h_n", "best[0][1]"). A tuple's length, a tensor's shape, dtype and
+device are the contract; a list's length and every value are the answer. Closeness follows
+torch.testing.assert_close: |got - want| <= atol + rtol * |want|, NaN never close.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from exercises.kit import Case
+from exercises.protocol import Worst
+
+Names = Any  # str, or a tuple of Names mirroring a tuple result
+
+
+@dataclass(frozen=True)
+class Leaf:
+    path: str
+    got: Any
+    want: Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A broken contract: the diagnosis id (shape, dtype, device), the message, the advice."""
+
+    diagnosis: str
+    message: str
+    advice: str = ""
+
+
+def normalise(value: Any) -> Any:
+    """A learner's result with numpy arrays as tensors and numpy scalars as Python numbers, so
+    both tracks compare alike (a numpy float64 array becomes a torch.float64 tensor)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype == object:
+            return value
+        return torch.from_numpy(np.ascontiguousarray(value))
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple | list):
+        return type(value)(normalise(v) for v in value)
+    if isinstance(value, dict):
+        return {k: normalise(v) for k, v in value.items()}
+    return value
+
+
+def _child_names(names: Names, count: int) -> list[Names] | None:
+    if isinstance(names, tuple) and len(names) == count:
+        return list(names)
+    return None
+
+
+def _join(path: str, names: Names, index: int | str) -> tuple[str, Names]:
+    base = names if isinstance(names, str) else path
+    return f"{base}[{index!r}]" if isinstance(index, str) else f"{base}[{index}]", None
+
+
+def _name(names: Names, path: str) -> str:
+    return names if isinstance(names, str) else path or "result"
+
+
+def describe_type(value: Any) -> str:
+    if value is None:
+        return "None (is a `return` missing?)"
+    if isinstance(value, Tensor):
+        return f"a tensor of shape {list(value.shape)}"
+    if isinstance(value, tuple | list):
+        return f"a {type(value).__name__} of {len(value)}"
+    return type(value).__name__
+
+
+def contract(
+    got: Any, want: Any, names: Names, *, numpy_track: bool, path: str = ""
+) -> Problem | None:
+    """What breaks the output contract (structure, type, shape, dtype, device), or None.
+    `got` is the learner's raw result (numpy arrays not yet converted)."""
+    name = _name(names, path)
+    if isinstance(want, tuple):
+        if not isinstance(got, tuple | list) or len(got) != len(want):
+            if len(want) == 0:
+                return None
+            parts = ", ".join(map(str, names)) if isinstance(names, tuple) else f"{len(want)} items"
+            return Problem(
+                "shape",
+                f"{name} must be a tuple ({parts}); your code returned {describe_type(got)}.",
+            )
+        sub = _child_names(names, len(want))
+        for k, (g, w) in enumerate(zip(got, want, strict=True)):
+            child = sub[k] if sub else _join(path, names, k)[0]
+            problem = contract(g, w, child, numpy_track=numpy_track, path=_join(path, names, k)[0])
+            if problem:
+                return problem
+        return None
+    if isinstance(want, list):
+        if not isinstance(got, list | tuple):
+            return Problem(
+                "shape", f"{name} must be a list; your code returned {describe_type(got)}."
+            )
+        for k, (g, w) in enumerate(zip(got, want, strict=False)):
+            child = _join(path, names, k)[0]
+            problem = contract(g, w, child, numpy_track=numpy_track, path=child)
+            if problem:
+                return problem
+        return None
+    if isinstance(want, dict):
+        if not isinstance(got, dict) or set(got) != set(want):
+            return Problem(
+                "shape",
+                f"{name} must be a dict with keys {sorted(want)}; your code returned"
+                f" {describe_type(got)}.",
+            )
+        for key in want:
+            child = _join(path, names, key)[0]
+            problem = contract(got[key], want[key], child, numpy_track=numpy_track, path=child)
+            if problem:
+                return problem
+        return None
+    if isinstance(want, Tensor):
+        return _tensor_contract(got, want, name, numpy_track=numpy_track)
+    if isinstance(want, bool | int | float):
+        return _number_contract(got, want, name)
+    return None
+
+
+def _tensor_contract(got: Any, want: Tensor, name: str, *, numpy_track: bool) -> Problem | None:
+    kind = "numpy array" if numpy_track else "tensor"
+    if numpy_track and isinstance(got, np.ndarray) and got.dtype != object:
+        got = torch.from_numpy(np.ascontiguousarray(got))
+    elif numpy_track or not isinstance(got, Tensor):
+        if isinstance(got, tuple | list) and name:
+            return Problem("shape", f"{name} must be a {kind} itself, not a {type(got).__name__}.")
+        return Problem(
+            "shape", f"{name} should be a {kind}; your code returned {describe_type(got)}."
+        )
+    if tuple(got.shape) != tuple(want.shape):
+        return Problem(
+            "shape",
+            f"{name} has shape {list(got.shape)}, expected {list(want.shape)}.",
+        )
+    if got.dtype != want.dtype:
+        want_name = str(want.dtype).removeprefix("torch.")
+        return Problem(
+            "dtype",
+            f"{name} is {str(got.dtype).removeprefix('torch.')} where {want_name} is expected.",
+            f"{name} comes back as {str(got.dtype).removeprefix('torch.')} for {want_name}"
+            " inputs: outputs must keep the inputs' dtype. Look for .float()/.double(), NumPy, or"
+            " a new tensor (torch.zeros(...), torch.tensor(...)) made without dtype=x.dtype.",
+        )
+    if got.device != want.device:
+        return Problem(
+            "device",
+            f"{name} is on {got.device}, the inputs on {want.device}.",
+            f"{name} must stay on the inputs' device: create new tensors with"
+            " device=x.device (or torch.zeros_like) and never call .cpu() on results.",
+        )
+    return None
+
+
+def _number_contract(got: Any, want: bool | int | float, name: str) -> Problem | None:
+    value = normalise(got)
+    if isinstance(value, Tensor) and value.numel() == 1:
+        return None  # a one-element tensor stands for a number
+    if isinstance(want, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(want, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if ok:
+        return None
+    return Problem(
+        "shape", f"{name} should be {type(want).__name__}; your code returned {describe_type(got)}."
+    )
+
+
+def leaves(got: Any, want: Any, names: Names, path: str = "") -> Iterator[Leaf | Worst]:
+    """The pairs of leaves to compare, in order; a Worst for a list whose length differs.
+    Assumes the contract holds (normalised results)."""
+    if isinstance(want, tuple | list):
+        sub = _child_names(names, len(want)) if isinstance(want, tuple) else None
+        if len(got) != len(want):
+            yield Worst(
+                _name(names, path),
+                (),
+                len(got),
+                len(want),
+                abs(len(got) - len(want)),
+                "",
+                length=True,
+            )
+            return
+        for k, (g, w) in enumerate(zip(got, want, strict=True)):
+            child_path = _join(path, names, k)[0]
+            yield from leaves(g, w, sub[k] if sub else child_path, child_path)
+    elif isinstance(want, dict):
+        for key in want:
+            child_path = _join(path, names, key)[0]
+            yield from leaves(got[key], want[key], child_path, child_path)
+    else:
+        yield Leaf(_name(names, path), got, want)
+
+
+@dataclass(frozen=True)
+class Closeness:
+    rtol: float
+    atol: float
+
+
+def first_mismatch(
+    got: Any, want: Any, names: Names, tol: Closeness, case: Case, label: str
+) -> Worst | None:
+    """The first output (in order) that is not close, at its largest error; None if all are."""
+    for leaf in leaves(normalise(got), want, names):
+        if isinstance(leaf, Worst):
+            return Worst(leaf.output, (), leaf.got, leaf.expected, leaf.error, label, length=True)
+        worst = _worst(leaf, tol, label, case.time_axes.get(leaf.path))
+        if worst is not None:
+            return worst
+    return None
+
+
+def are_close(got: Any, want: Any, names: Names, tol: Closeness) -> bool:
+    """Same structure, and every leaf close: a mutant reproduces a learner's result."""
+    got = normalise(got)
+    if contract(got, want, names, numpy_track=False) is not None:
+        return False
+    if _shapes(got) != _shapes(want):
+        return False
+    return all(
+        not isinstance(leaf, Worst) and _worst(leaf, tol, "", None) is None
+        for leaf in leaves(got, want, names)
+    )
+
+
+def _shapes(value: Any) -> Any:
+    if isinstance(value, Tensor):
+        return ("tensor", tuple(value.shape))
+    if isinstance(value, tuple | list):
+        return tuple(_shapes(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _shapes(v)) for k, v in value.items()))
+    return type(value).__name__ if value is not None else None
+
+
+def _worst(leaf: Leaf, tol: Closeness, label: str, time_axis: int | None) -> Worst | None:
+    got, want = leaf.got, leaf.want
+    if want is None or isinstance(want, str):
+        if got == want:
+            return None
+        return Worst(leaf.path, (), math.nan, math.nan, math.inf, label)
+    g = torch.as_tensor(got.detach() if isinstance(got, Tensor) else got).to("cpu", torch.float64)
+    w = torch.as_tensor(want.detach() if isinstance(want, Tensor) else want).to(
+        "cpu", torch.float64
+    )
+    if g.shape != w.shape:
+        g = g.reshape(w.shape) if g.numel() == w.numel() else g
+    exact = isinstance(want, int) or (isinstance(want, Tensor) and not want.is_floating_point())
+    diff = (g - w).abs()
+    close = (g == w) if exact else (g == w) | (diff <= tol.atol + tol.rtol * w.abs())
+    if bool(close.all()):
+        return None
+    diff = torch.where(torch.isnan(diff), torch.inf, diff).masked_fill(close, 0)
+    index = unravel(int(diff.argmax()), tuple(diff.shape))
+    step = None
+    if time_axis is not None and diff.dim() > time_axis:
+        wrong = (~close).movedim(time_axis, 0).reshape(close.shape[time_axis], -1).any(dim=1)
+        step = int(wrong.nonzero()[0])
+    return Worst(
+        output=leaf.path,
+        index=index,
+        got=float(g[index]) if g.dim() else float(g),
+        expected=float(w[index]) if w.dim() else float(w),
+        error=float(diff[index]) if diff.dim() else float(diff),
+        case=label,
+        step=step,
+    )
+
+
+def unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The index of element `flat` of a tensor of `shape` (torch.unravel_index would pull in
+    sympy: over a second on first use)."""
+    index = []
+    for size in reversed(shape):
+        flat, i = divmod(flat, size)
+        index.append(i)
+    return tuple(reversed(index))
+
+
+def tensors(value: Any) -> list[Tensor]:
+    """The floating tensors of a result, in order (what a gradient check projects onto)."""
+    if isinstance(value, Tensor):
+        return [value] if value.is_floating_point() else []
+    if isinstance(value, tuple | list):
+        return [t for v in value for t in tensors(v)]
+    if isinstance(value, dict):
+        return [t for k in sorted(value) for t in tensors(value[k])]
+    return []

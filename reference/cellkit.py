@@ -1,0 +1,259 @@
+"""Shared pieces of the recurrent cells' grading modules (exercises/*_cell/grading.py): the
+inputs a cell is graded on, slips expressed as rewritten arguments (gate blocks reordered, a bias
+dropped, weights transposed), the probes that find a missing term, and the ready-made recurrent
+APIs a learner may not call. Each cell's own slips live in its folder."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from exercises import kit
+
+# Tripwired while learner code runs, however it is reached (aliases, torch._VF, torch.ops.aten).
+RECURRENT_APIS = (
+    "torch.nn.RNN",
+    "torch.nn.RNNCell",
+    "torch.nn.LSTM",
+    "torch.nn.LSTMCell",
+    "torch.nn.GRU",
+    "torch.nn.GRUCell",
+    "torch.nn.RNNBase",
+    "torch.nn.RNNCellBase",
+    "torch.rnn_tanh_cell",
+    "torch.rnn_relu_cell",
+    "torch.lstm_cell",
+    "torch.gru_cell",
+    "torch.rnn_tanh",
+    "torch.rnn_relu",
+    "torch.lstm",
+    "torch.gru",
+    "torch.quantized_rnn_tanh_cell",
+    "torch.quantized_rnn_relu_cell",
+    "torch.quantized_lstm_cell",
+    "torch.quantized_gru_cell",
+    "torch.quantized_lstm",
+    "torch.quantized_gru",
+    "torch.mkldnn_rnn_layer",
+    "torch.miopen_rnn",
+    "torch._cudnn_rnn",
+    "torch._lstm_mps",
+)
+
+Args = dict[str, Any]
+
+
+# -- the inputs a cell is graded on --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    batch: int
+    input_size: int
+    hidden: int
+    bias: bool = True
+    scale: float = 1.0  # inputs and states drawn this large push the gates into saturation
+
+    def describe(self) -> str:
+        words = [f"B={self.batch}", f"I={self.input_size}", f"H={self.hidden}"]
+        if not self.bias:
+            words.append("biases None")
+        if self.scale != 1.0:
+            words.append(f"large inputs (x{self.scale:g})")
+        return ", ".join(words)
+
+
+# The first shape is the contract case (H != I, so transposed weights cannot pass by luck).
+# The others: batch 1, H = I, no biases, saturation, and a second square one without biases.
+SHAPES = (
+    Shape(3, 5, 4),
+    Shape(1, 3, 5),
+    Shape(4, 6, 6),
+    Shape(3, 5, 4, bias=False),
+    Shape(2, 4, 7, scale=100.0),
+    Shape(2, 3, 3, bias=False),
+)
+
+
+def cell_cases(seed: int, *, gates: int, states: tuple[str, ...]) -> list[kit.Case]:
+    """One case per shape: x, the states, w_ih [G*H, I], w_hh [G*H, H], b_ih, b_hh, drawn like
+    torch's initialisation (weights ~ U(-1/sqrt(H), 1/sqrt(H)))."""
+    return [_cell_case(shape, seed, k, gates, states) for k, shape in enumerate(SHAPES)]
+
+
+def _cell_case(
+    shape: Shape, seed: int, index: int, gates: int, states: tuple[str, ...]
+) -> kit.Case:
+    gen = kit.generator(seed, index)
+    bound = kit.init_bound(shape.hidden)
+
+    def normal(*size: int) -> Tensor:
+        return torch.randn(size, generator=gen, dtype=torch.float64) * shape.scale
+
+    rows = gates * shape.hidden
+    inputs: Args = {"x": normal(shape.batch, shape.input_size)}
+    inputs.update({name: normal(shape.batch, shape.hidden) for name in states})
+    inputs["w_ih"] = kit.uniform(gen, rows, shape.input_size, bound=bound)
+    inputs["w_hh"] = kit.uniform(gen, rows, shape.hidden, bound=bound)
+    inputs["b_ih"] = kit.uniform(gen, rows, bound=bound) if shape.bias else None
+    inputs["b_hh"] = kit.uniform(gen, rows, bound=bound) if shape.bias else None
+    return kit.Case(shape.describe(), inputs, scale=shape.scale)
+
+
+# -- slips expressed as rewritten arguments --------------------------------------------------------
+
+
+def _blocks(w: Tensor | None, order: list[int]) -> Tensor | None:
+    """Stack the gate blocks of `w` (split along dim 0) in the given order."""
+    if w is None:
+        return None
+    chunks = w.chunk(len(order), dim=0)
+    return torch.cat([chunks[k] for k in order], dim=0)
+
+
+def gate_order(
+    torch_order: tuple[str, ...], learner_order: tuple[str, ...]
+) -> Callable[[Args], Args]:
+    """The learner reads block k as gate learner_order[k]; torch reads it as torch_order[k]."""
+    order = [learner_order.index(gate) for gate in torch_order]
+
+    def transform(args: Args) -> Args:
+        args = dict(args)
+        for key in ("w_ih", "w_hh", "b_ih", "b_hh"):
+            args[key] = _blocks(args[key], order)
+        return args
+
+    return transform
+
+
+def without(*biases: str) -> Callable[[Args], Args]:
+    def transform(args: Args) -> Args:
+        return {**args, **dict.fromkeys(biases)}
+
+    return transform
+
+
+def transposing(gates: int, *weights: str) -> Callable[[Args], Args]:
+    """Each gate block of `weights` transposed in place: what `x @ W_block` computes with
+    torch's layout (only square blocks fit)."""
+
+    def transform(args: Args) -> Args:
+        args = dict(args)
+        for key in weights:
+            blocks = args[key].chunk(gates, dim=0)
+            if blocks[0].shape[0] != blocks[0].shape[1]:
+                raise ValueError("a non-square block cannot be used transposed")
+            args[key] = torch.cat([b.T for b in blocks], dim=0)
+        return args
+
+    return transform
+
+
+def gate_orders(prefix: str, order: tuple[str, ...], explain: str) -> Iterator[kit.Mistake]:
+    """One `<prefix>.gate_order` mutant per wrong order of the stacked blocks."""
+    what = "four stacked gate blocks" if len(order) == 4 else "three stacked blocks"
+    for wrong in itertools.permutations(order):
+        if wrong != order:
+            message = f"Your code reads the {what} in the order {','.join(wrong)}, but {explain}"
+            yield kit.Mistake(f"{prefix}.gate_order", message, transform=gate_order(order, wrong))
+
+
+def shared_mistakes(gates: int) -> Iterator[kit.Mistake]:
+    """Slips any cell can have: a bias left out, weights used transposed."""
+    for biases, words in (
+        (("b_hh",), "b_hh is never added"),
+        (("b_ih",), "b_ih is never added"),
+        (("b_ih", "b_hh"), "neither bias is added"),
+    ):
+        yield kit.Mistake(
+            "missing_bias",
+            f"Your cell matches PyTorch's with {' and '.join(biases)} left out: {words}. PyTorch"
+            " adds both b_ih and b_hh (two bias vectors, even though one would do); each may be"
+            " None, in which case skip it.",
+            transform=without(*biases),
+        )
+    for weights in (("w_hh",), ("w_ih", "w_hh"), ("w_ih",)):
+        names = " and ".join(weights)
+        what = f"the gate blocks of {names}" if gates > 1 else names
+        yield kit.Mistake(
+            "transposed_weights",
+            f"Your cell multiplies by {what} without transposing. PyTorch stores"
+            " weights as [out_features, in_features] (w_ih is [G*H, I]), so a layer computes"
+            " x @ w_ih.T (or F.linear(x, w_ih)). Without the .T the shapes only fit when the"
+            " matrix is square, which is why such code runs when H = I, gives wrong numbers, and"
+            " crashes otherwise.",
+            transform=transposing(gates, *weights),
+        )
+
+
+# -- structural probes -----------------------------------------------------------------------------
+
+
+def _nudged(key: str, rows: slice | None) -> Callable[[Args], Args]:
+    """Arguments with `key` (its `rows`, or all of it) moved by a fixed, clearly visible amount."""
+
+    def perturb(args: Args) -> Args:
+        value = args[key]
+        if value is None:
+            return args
+        gen = torch.Generator().manual_seed(12345)
+        noise = torch.randn(value.shape, generator=gen, dtype=torch.float64)
+        noise = noise.to(device=value.device, dtype=value.dtype)
+        if rows is not None:
+            keep = torch.zeros_like(noise)
+            keep[rows] = 1
+            noise = noise * keep
+        return {**args, key: value + noise}
+
+    return perturb
+
+
+def cell_probes(
+    order: tuple[str, ...], names: dict[str, str], states: tuple[str, ...]
+) -> list[kit.Probe]:
+    """For every gate block: does the learner's cell read x (the block of w_ih), h (of w_hh) and
+    each bias there? And does it read the states at all? `names` spells each gate out."""
+    gates = len(order)
+    probes = []
+    for state in states[1:]:
+        probes.append(
+            kit.Probe("structure.ignores_cell", f"the previous state {state}", _nudged(state, None))
+        )
+    for k, gate in enumerate(order):
+        for key, probe_id, term in (
+            ("w_ih", "structure.ignores_input", "x"),
+            ("w_hh", "structure.ignores_hidden", "h"),
+            ("b_ih", "structure.missing_bias_term", "b_ih"),
+            ("b_hh", "structure.missing_bias_term", "b_hh"),
+        ):
+            if gates > 1:
+                where = f"{term} in {names[gate]} (rows {_rows(k)} of {key})"
+            else:
+                where = key if term == key else f"{term} (through {key})"
+            probes.append(kit.Probe(probe_id, where, _block_nudge(key, k, gates)))
+    return probes
+
+
+def _rows(k: int) -> str:
+    """Rows of gate block k, as the README writes them: 0:H, H:2H, 2H:3H."""
+
+    def times(n: int) -> str:
+        return "0" if n == 0 else "H" if n == 1 else f"{n}H"
+
+    return f"{times(k)}:{times(k + 1)}"
+
+
+def _block_nudge(key: str, k: int, gates: int) -> Callable[[Args], Args]:
+    def perturb(args: Args) -> Args:
+        value = args[key]
+        if value is None:
+            return args
+        size = value.shape[0] // gates
+        return _nudged(key, slice(k * size, (k + 1) * size))(args)
+
+    return perturb
