@@ -70,6 +70,8 @@ def as_numpy(value: Any) -> Any:
         return value.detach().cpu().numpy().copy()
     if isinstance(value, tuple | list):
         return type(value)(as_numpy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: as_numpy(v) for k, v in value.items()}
     return value
 
 
