@@ -2,10 +2,11 @@
 
     python benchmarks/bench_grade.py [--runs N]
 
-- cold `grade exercise lstm_cell` (model solution) vs a bare `python -c "import torch"`:
-  torch's import is the floor, the target is at most 1.3x;
-- `grade exercise --all` vs one exercise (one child grades all three): target at most 2x;
-- peak memory (RSS) of one grading, parent and child together, sampled every 10 ms.
+- cold `grade exercise lstm_cell` and `grade exercise lstm_layer` (model solutions) vs a bare
+  `python -c "import torch"`: torch's import is the floor, the target is at most 1.3x;
+- `grade exercise --all` vs one exercise (one child grades them all): target at most 2x;
+- peak memory (RSS) of one grading, parent and child together, sampled every 10 ms;
+- the whole dev check (`rnnprep dev check`: every starter, solution and mistake file), once.
 
 The commands are interleaved and each figure is a median, so a busy machine skews all of them
 alike. Everything runs against a temporary RNNPREP_HOME.
@@ -28,7 +29,8 @@ import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 GRADE = Path(sys.executable).with_name("grade")
-EXERCISES = ("rnn_cell", "lstm_cell", "gru_cell")
+RNNPREP = Path(sys.executable).with_name("rnnprep")
+EXERCISES = sorted(p.parent.name for p in (REPO / "exercises").glob("*/exercise.yaml"))
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
@@ -71,6 +73,13 @@ def main() -> None:
             # The child leaves with os._exit, skipping torch's teardown; this is that floor.
             "quick": [sys.executable, "-c", "import os, torch; os._exit(0)"],
             "one": [str(GRADE), "exercise", "lstm_cell", "--file", str(workspace / "lstm_cell.py")],
+            "layer": [
+                str(GRADE),
+                "exercise",
+                "lstm_layer",
+                "--file",
+                str(workspace / "lstm_layer.py"),
+            ],
             "all": [str(GRADE), "exercise", "--all"],
         }
         timed(commands["one"], env)  # warm the disk cache once, untimed
@@ -80,6 +89,7 @@ def main() -> None:
                 times[key].append(timed(command, env))
         median = {key: statistics.median(values) for key, values in times.items()}
         tree, single = peak_rss(commands["one"], env)
+        dev_check = timed([str(RNNPREP), "dev", "check"], env)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -95,8 +105,16 @@ def main() -> None:
     row("grade exercise lstm_cell, cold", f"{median['one']:.2f}s", f"{cold:.2f}", "<= 1.3")
     strict = median["one"] / median["quick"]
     row("  the same, against the os._exit floor", "", f"{strict:.2f}")
+    layer = median["layer"] / median["bare"]
+    row("grade exercise lstm_layer, cold", f"{median['layer']:.2f}s", f"{layer:.2f}", "<= 1.3")
     every = median["all"] / median["one"]
-    row("grade exercise --all (3 exercises)", f"{median['all']:.2f}s", f"{every:.2f}", "<= 2.0")
+    label = f"grade exercise --all ({len(EXERCISES)} exercises)"
+    row(label, f"{median['all']:.2f}s", f"{every:.2f}", "<= 2.0")
+    row(
+        "rnnprep dev check (whole catalogue, once)",
+        f"{dev_check:.1f}s",
+        f"{dev_check / median['bare']:.1f}",
+    )
     row("peak RSS of one grading, parent + child", f"{tree / 2**20:.0f}MB")
     row("peak RSS of the largest process (the child)", f"{single / 2**20:.0f}MB")
 

@@ -19,10 +19,7 @@ from exercises.results import CHECKS
 from quiz.locations import db_path
 from quiz.store import Store
 
-SOLUTION = {
-    name: REPO / "exercises" / name / "solution.py"
-    for name in ("rnn_cell", "lstm_cell", "gru_cell")
-}
+SOLUTION = {name: REPO / "exercises" / name / "solution.py" for name in catalogue.names()}
 GATE_ORDER = MISTAKE_FILES / "lstm_cell" / "mistakes" / "lstm.gate_order__ifog.py"
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
