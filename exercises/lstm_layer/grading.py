@@ -1,0 +1,284 @@
+"""Grading of lstm_layer: a one-layer LSTM over a whole sequence, as torch.nn.LSTM runs it.
+
+Loaded by path by the grader's child (see exercises/kit.py for what each name below means).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from exercises import kit
+from reference.cellkit import RECURRENT_APIS, cell_probes, gate_orders, shared_mistakes
+
+# Bound at import: the learner's file cannot change what the reference calls.
+_lstm = torch.lstm
+_cudnn = torch.backends.cudnn
+_zeros = torch.zeros
+_zeros_like = torch.zeros_like
+_stack = torch.stack
+_sigmoid = torch.sigmoid
+_tanh = torch.tanh
+_linear = F.linear
+
+ORDER = ("i", "f", "g", "o")
+OUTPUT = ("output", ("h_n", "c_n"))
+FORBIDDEN = RECURRENT_APIS
+DIFFERENTIABLE = ("x", "hx", "w_ih", "w_hh", "b_ih", "b_hh")
+
+Result = tuple[Tensor, tuple[Tensor, Tensor]]
+State = tuple[Tensor, Tensor] | None
+
+
+def reference(
+    x: Tensor,
+    hx: State,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
+    batch_first: bool = False,
+) -> Result:
+    """torch's own LSTM with the learner's weights: (output, (h_n, c_n)) as nn.LSTM returns them."""
+    if hx is None:
+        batch = x.shape[0 if batch_first else 1]
+        zeros = _zeros(1, batch, w_hh.shape[1], dtype=x.dtype, device=x.device)
+        hx = (zeros, zeros)
+    params = [w_ih, w_hh]
+    # A bias given alone is added, the missing one counts as zero.
+    if b_ih is not None:
+        params += [b_ih, b_hh if b_hh is not None else _zeros_like(b_ih)]
+    elif b_hh is not None:
+        params += [_zeros_like(b_hh), b_hh]
+    # train=True with dropout 0 computes what eval does; cuDNN runs backward only in training mode.
+    args = (x, hx, params, len(params) == 4, 1, 0.0, True, False, batch_first)
+    if not x.is_cuda:
+        output, h_n, c_n = _lstm(*args)
+        return output, (h_n, c_n)
+    # On the GPU: full float32 (cuDNN would use TF32 by default, off by up to ~1e-3 relative),
+    # and no warning that these weights are not one flat buffer (they never are here).
+    allow_tf32 = _cudnn.allow_tf32
+    _cudnn.allow_tf32 = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            output, h_n, c_n = _lstm(*args)
+    finally:
+        _cudnn.allow_tf32 = allow_tf32
+    return output, (h_n, c_n)
+
+
+def variant(
+    *, final: str = "last", carry_cell: bool = True, batch_axes: str = "as_given"
+) -> kit.Model:
+    """The layer written as a loop over time steps, with slips switched on by the flags.
+
+    final: "last" (right), "first" (h_n, c_n of step 0), "stacked" (every step's states,
+        [T, B, H]), "squeezed" (the last states without the leading layer axis, [B, H]).
+    carry_cell: False keeps c0 as the previous cell state at every step.
+    batch_axes: "as_given" (right), "time_first" (batch_first ignored: axis 0 read as time),
+        "not_restored" (a batch_first input transposed in, the output left time-first).
+    """
+
+    def compute(
+        *,
+        x: Tensor,
+        hx: State,
+        w_ih: Tensor,
+        w_hh: Tensor,
+        b_ih: Tensor | None = None,
+        b_hh: Tensor | None = None,
+        batch_first: bool = False,
+    ) -> Any:
+        seq = x.transpose(0, 1) if batch_first and batch_axes != "time_first" else x
+        steps, batch = seq.shape[0], seq.shape[1]
+        if hx is None:
+            h = _zeros(batch, w_hh.shape[1], dtype=x.dtype, device=x.device)
+            c = h
+        else:
+            h, c = hx[0][0], hx[1][0]
+        c_start = c
+        hs: list[Tensor] = []
+        cs: list[Tensor] = []
+        for t in range(steps):
+            gates = _linear(seq[t], w_ih, b_ih) + _linear(h, w_hh, b_hh)
+            i, f, g, o = gates.chunk(4, dim=-1)
+            c = _sigmoid(f) * (c if carry_cell else c_start) + _sigmoid(i) * _tanh(g)
+            h = _sigmoid(o) * _tanh(c)
+            hs.append(h)
+            cs.append(c)
+        output = _stack(hs)
+        if batch_first and batch_axes == "as_given":
+            output = output.transpose(0, 1)
+        if final == "first":
+            states = (hs[0][None], cs[0][None])
+        elif final == "stacked":
+            states = (_stack(hs), _stack(cs))
+        elif final == "squeezed":
+            states = (hs[-1], cs[-1])
+        else:
+            states = (hs[-1][None], cs[-1][None])
+        return output, states
+
+    return compute
+
+
+# -- the cases -----------------------------------------------------------------------------------
+
+# (label, B, T, I, H, batch_first, hx given, biases, scale); biases: "both", "none", "ih", "hh".
+_SHAPES = (
+    ("B=3, T=4, I=5, H=4", 3, 4, 5, 4, False, True, "both", 1.0),
+    ("B=1, T=1, I=3, H=5", 1, 1, 3, 5, False, True, "both", 1.0),
+    ("B=2, T=5, I=4, H=6, batch_first", 2, 5, 4, 6, True, True, "both", 1.0),
+    ("B=3, T=3, I=4, H=4, hx None", 3, 3, 4, 4, False, False, "both", 1.0),
+    ("B=2, T=4, I=3, H=5, biases None", 2, 4, 3, 5, False, True, "none", 1.0),
+    ("B=4, T=3, I=5, H=4, batch_first, hx None, b_hh None", 4, 3, 5, 4, True, False, "ih", 1.0),
+    ("B=3, T=2, I=2, H=3, b_ih None", 3, 2, 2, 3, False, True, "hh", 1.0),
+    ("B=2, T=3, I=4, H=7, large inputs (x100)", 2, 3, 4, 7, False, True, "both", 100.0),
+)
+
+
+def cases(seed: int) -> list[kit.Case]:
+    """x, h0 and c0 ~ N(0, 1) times the scale; weights and biases ~ U(-1/sqrt(H), 1/sqrt(H))."""
+    drawn = []
+    for index, (label, b, t, i, h, batch_first, given, biases, scale) in enumerate(_SHAPES):
+        gen = kit.generator(seed, index)
+        size = (b, t, i) if batch_first else (t, b, i)
+        x = torch.randn(size, generator=gen, dtype=torch.float64) * scale
+        hx = None
+        if given:
+            h0 = torch.randn(1, b, h, generator=gen, dtype=torch.float64) * scale
+            c0 = torch.randn(1, b, h, generator=gen, dtype=torch.float64) * scale
+            hx = (h0, c0)
+        bound = kit.init_bound(h)
+        w_ih = kit.uniform(gen, 4 * h, i, bound=bound)
+        w_hh = kit.uniform(gen, 4 * h, h, bound=bound)
+        b_ih = kit.uniform(gen, 4 * h, bound=bound) if biases in ("both", "ih") else None
+        b_hh = kit.uniform(gen, 4 * h, bound=bound) if biases in ("both", "hh") else None
+        inputs = {
+            "x": x,
+            "hx": hx,
+            "w_ih": w_ih,
+            "w_hh": w_hh,
+            "b_ih": b_ih,
+            "b_hh": b_hh,
+            "batch_first": batch_first,
+        }
+        axes = {"output": 1 if batch_first else 0}
+        drawn.append(kit.Case(label, inputs, scale=scale, time_axes=axes))
+    return drawn
+
+
+# -- the mistakes --------------------------------------------------------------------------------
+
+
+def _without_hx(args: dict[str, Any]) -> dict[str, Any]:
+    return {**args, "hx": None}
+
+
+MISTAKES = [
+    kit.Mistake(
+        "lstm_layer.final_from_first",
+        "Your h_n and c_n are the states after the FIRST time step. nn.LSTM returns the states"
+        " after the last step (h_n equals output at the last time step), the summary of the whole"
+        " sequence that a classifier or a decoder reads.",
+        flags={"final": "first"},
+    ),
+    kit.Mistake(
+        "lstm_layer.states_stacked",
+        "Your h_n and c_n hold the states of every time step, [T, B, H]. nn.LSTM returns only"
+        " the final states, shaped [num_layers * directions, B, H] = [1, B, H]; the per-step"
+        " hidden states are already in `output`.",
+        flags={"final": "stacked"},
+    ),
+    kit.Mistake(
+        "lstm_layer.states_squeezed",
+        "Your h_n and c_n are [B, H]: the leading layer axis is missing. nn.LSTM always returns"
+        " them as [num_layers * directions, B, H], here [1, B, H], so add it back with"
+        " h.unsqueeze(0).",
+        flags={"final": "squeezed"},
+    ),
+    kit.Mistake(
+        "lstm_layer.ignores_h0",
+        "Your layer starts from zero states even when hx = (h0, c0) is given. Zeros are only the"
+        " default for hx=None; a given h0 and c0 are the states before the first step (a"
+        " stateful model or a decoder started from an encoder's final states relies on it).",
+        transform=_without_hx,
+    ),
+    kit.Mistake(
+        "lstm_layer.cell_not_carried",
+        "Your loop carries h from step to step but not c: every step starts again from c0. The"
+        " new cell state c_t = f * c_{t-1} + i * g must become the previous cell state of the"
+        " next step; the cell is the LSTM's long-term memory.",
+        flags={"carry_cell": False},
+    ),
+    kit.Mistake(
+        "lstm_layer.batch_first_axes",
+        "With batch_first=True your code still reads x as [T, B, I], so axis 0 (the batch) is"
+        " taken for time. batch_first=True means x is [B, T, I]: step t is x[:, t], and output"
+        " is [B, T, H] (h_n and c_n stay [1, B, H]).",
+        flags={"batch_axes": "time_first"},
+    ),
+    kit.Mistake(
+        "lstm_layer.batch_first_axes",
+        "With batch_first=True your output is [T, B, H]: the input was transposed to time-first"
+        " for the loop but the output was not transposed back. nn.LSTM returns [B, T, H] when"
+        " batch_first=True (h_n and c_n stay [1, B, H] either way).",
+        flags={"batch_axes": "not_restored"},
+    ),
+    *gate_orders(
+        "lstm_layer",
+        ORDER,
+        "PyTorch stacks them i,f,g,o: rows 0:H are the input gate, H:2H the forget gate,"
+        " 2H:3H the candidate g, 3H:4H the output gate. (CS231n's notes use i,f,o,g, so"
+        " copied code often has this slip.)",
+    ),
+    *shared_mistakes(gates=4),
+]
+
+
+# -- structural probes ---------------------------------------------------------------------------
+
+
+def _shift_c0(inputs: dict[str, Any]) -> dict[str, Any]:
+    if inputs["hx"] is None:
+        return inputs
+    h0, c0 = inputs["hx"]
+    return {**inputs, "hx": (h0, c0 + 0.5)}
+
+
+def _shift_h0(inputs: dict[str, Any]) -> dict[str, Any]:
+    if inputs["hx"] is None:
+        return inputs
+    h0, c0 = inputs["hx"]
+    return {**inputs, "hx": (h0 + 0.5, c0)}
+
+
+def _shift_last_step(inputs: dict[str, Any]) -> dict[str, Any]:
+    x = inputs["x"].clone()
+    if inputs["batch_first"]:
+        x[:, -1] += 0.5
+    else:
+        x[-1] += 0.5
+    return {**inputs, "x": x}
+
+
+PROBES = [
+    *cell_probes(
+        ORDER,
+        {
+            "i": "the input gate i",
+            "f": "the forget gate f",
+            "g": "the candidate g",
+            "o": "the output gate o",
+        },
+        states=(),
+    ),
+    kit.Probe("structure.ignores_cell", "the initial cell state c0 (hx[1])", _shift_c0),
+    kit.Probe("structure.ignores_hidden", "the initial hidden state h0 (hx[0])", _shift_h0),
+    kit.Probe("structure.ignores_input", "the last time step of x", _shift_last_step),
+]
