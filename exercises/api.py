@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Literal
 
 from exercises import catalogue, report, workspace
 from exercises.errors import UsageError
@@ -51,7 +52,8 @@ class ExerciseInfo:
 
     name: str
     title: str
-    topic: str
+    topics: list[str]  # the bank's topic ids it practises, the main one first
+    track: Literal["torch", "numpy"]  # tensors in and out, or arrays (judged against torch)
     difficulty: int
     status: str  # "not started", "failing" or "passing"
     attempts: int
@@ -70,7 +72,8 @@ def list_exercises(store: Store) -> list[ExerciseInfo]:
             ExerciseInfo(
                 name=exercise.name,
                 title=exercise.spec.title,
-                topic=exercise.spec.topic,
+                topics=list(exercise.spec.topics),
+                track=exercise.spec.track,
                 difficulty=exercise.spec.difficulty,
                 status=seen.status if seen else "not started",
                 attempts=seen.attempts if seen else 0,

@@ -6,8 +6,10 @@ Exit codes as for `grade`: 0 done, 2 usage error, 3 the grader itself broke.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import unicodedata
+from typing import TYPE_CHECKING
 
 from exercises.cli_support import (
     EXIT_GRADER,
@@ -23,6 +25,9 @@ from exercises.errors import GraderError, UsageError
 from quiz.l10n import N_, _
 from quiz.pipes import quiet_broken_pipe
 
+if TYPE_CHECKING:
+    from exercises.api import ExerciseInfo
+
 EXERCISE_PROG = "rnnprep exercise"
 
 # `rnnprep exercise list` shows an exercise's status in words (data: "not started", ...).
@@ -31,6 +36,14 @@ STATUS_WORDS = {
     "failing": N_("failing"),
     "passing": N_("passing"),
 }
+
+
+LIST_EPILOG = N_("""\
+--json prints one object per exercise, on one line each, sorted by name:
+  {"name", "title", "topics": [topic ids], "track": "torch" or "numpy", "difficulty": 1 to 3,
+   "status": "not started", "failing" or "passing", "attempts",
+   "last_attempt": ISO 8601 time or null, "last_diagnosis": diagnosis id or null}
+""")
 
 
 def _exercise_parser() -> argparse.ArgumentParser:
@@ -43,7 +56,16 @@ def _exercise_parser() -> argparse.ArgumentParser:
     )
     add_lang(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    listing = commands.add_parser("list", help=_("every exercise: not started / failing / passing"))
+    listing = commands.add_parser(
+        "list",
+        help=_("every exercise: not started / failing / passing"),
+        description=_("Every exercise and where you stand on it."),
+        epilog=_(LIST_EPILOG),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    listing.add_argument(
+        "--json", action="store_true", help=_("one JSON object per exercise, one per line")
+    )
     add_lang(listing)
     hint = commands.add_parser("hint", help=_("the next hint (gentle first, explicit last)"))
     hint.add_argument("name")
@@ -77,6 +99,15 @@ def exercise_main(argv: list[str]) -> int:
 def _list(args: argparse.Namespace) -> int:
     from exercises.api import list_exercises
 
+    store = open_store()
+    try:
+        infos = list_exercises(store)
+    finally:
+        store.close()
+    if args.json:
+        for info in infos:
+            print(json.dumps(_as_json(info), ensure_ascii=False), flush=True)
+        return 0
     rows = [
         (
             _("exercise"),
@@ -88,11 +119,6 @@ def _list(args: argparse.Namespace) -> int:
             _("last diagnosis"),
         )
     ]
-    store = open_store()
-    try:
-        infos = list_exercises(store)
-    finally:
-        store.close()
     for info in infos:
         when = (
             info.last_attempt.astimezone().strftime("%Y-%m-%d %H:%M") if info.last_attempt else "-"
@@ -114,6 +140,21 @@ def _list(args: argparse.Namespace) -> int:
         cells = (cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True))
         print("  ".join(cells).rstrip())
     return 0
+
+
+def _as_json(info: ExerciseInfo) -> dict[str, object]:
+    """`exercise list --json`'s object for one exercise (field names and values in English)."""
+    return {
+        "name": info.name,
+        "title": info.title,
+        "topics": info.topics,
+        "track": info.track,
+        "difficulty": info.difficulty,
+        "status": info.status,
+        "attempts": info.attempts,
+        "last_attempt": info.last_attempt.isoformat() if info.last_attempt else None,
+        "last_diagnosis": info.last_diagnosis,
+    }
 
 
 def _width(text: str) -> int:

@@ -131,14 +131,21 @@ def list_rows(
     rows: list[tuple[str, dict[str, Cell]]] = []
     for info in infos:
         label, style = STATUS_STYLE[info.status]
-        topic = bank.topics.get(info.topic)
+        titles = [_topic_title(bank, topic, lang) for topic in info.topics]
         cells: dict[str, Cell] = {
             "title": info.title,
             "status": Text(_(label), style=style),
             "attempts": str(info.attempts),
             "last": ago(info.last_attempt, now) if info.last_attempt else "—",
             "level": STARS[info.difficulty],
-            "topic": topic.title.get(lang) if topic else info.topic,
+            # every topic it practises, the main one first ("LSTM, Shapes")
+            "topic": _(", ").join(titles),
         }
         rows.append((info.name, cells))
     return rows
+
+
+def _topic_title(bank: Bank, topic: str, lang: Lang) -> str:
+    """A topic's title from the bank, or its id when the bank does not know it."""
+    found = bank.topics.get(topic)
+    return found.title.get(lang) if found else topic
