@@ -1,12 +1,16 @@
 """Links between questions, coding exercises and grader diagnoses: a mistake leads to practice.
 
-- A grader diagnosis (say lstm.gate_order) names questions in data/links.yaml; `queue` makes
-  them due now, so the very next review drills the idea the learner's code got wrong.
-- Questions, exercises and interview steps share topic ids: `related_exercise` points a wrong
-  answer to the exercise on its topic ("Related exercise: lstm_cell").
+- A grader diagnosis (say lstm.gate_order) names questions to drill: data/links.yaml holds the
+  ids shared by several exercises or given by the grader itself (missing_bias, ...), each
+  exercise's exercise.yaml (`links:`) its own. `diagnosis_link` reads both as one table and
+  `queue` makes the questions due now, so the very next review drills the idea the learner's
+  code got wrong. An id defined twice is a mistake in the catalogue: `link_problems` names it
+  (tests/test_links.py fails on any).
+- Questions, exercises and interview steps share topic ids: `related_exercises` points a wrong
+  answer to every exercise on its topic ("Related exercises: lstm_cell, lstm_layer").
 
-Plain Python with no UI and no torch, cheap enough for the UI thread: the exercises' topics come
-from exercises.catalogue.topics (parsed once per exercise, then cached by the catalogue).
+Plain Python with no UI and no torch, cheap enough for the UI thread: the exercises' topics and
+links come from exercises.catalogue (parsed once per exercise, then cached by the catalogue).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from exercises import catalogue
+from exercises.errors import GraderError
 from quiz.bank import Bank, safe_load
 from quiz.i18n import Lang
 from quiz.l10n import ngettext_for
@@ -51,27 +56,72 @@ def load_links(path: Path = LINKS_FILE) -> Links:
     return msgspec.convert(safe_load(path.read_text(encoding="utf-8")), Links)
 
 
+def all_links() -> tuple[dict[str, DiagnosisLink], list[str]]:
+    """Every diagnosis id -> its questions, from data/links.yaml and every exercise's `links:`,
+    and the problems found merging them: an id in both places, an id two exercises define
+    differently, an exercise link that is not valid here. An id with a problem keeps the first
+    definition read (data/links.yaml, then the exercises by name); a malformed exercise is left
+    out (the dev check reports it)."""
+    merged: dict[str, DiagnosisLink] = dict(load_links().diagnoses)
+    where = dict.fromkeys(merged, LINKS_FILE.name)
+    problems: list[str] = []
+    for name in catalogue.names():
+        try:
+            exercise = catalogue.load(name)
+        except GraderError:
+            continue
+        source = f"exercises/{name}/{catalogue.SPEC_FILE}"
+        for diagnosis, spec in exercise.spec.links.items():
+            try:
+                link = msgspec.convert(msgspec.to_builtins(spec), DiagnosisLink)
+            except msgspec.ValidationError as exc:
+                problems.append(f"{source}: links.{diagnosis}: {exc}")
+                continue
+            first = where.get(diagnosis)
+            if first is None:
+                merged[diagnosis], where[diagnosis] = link, source
+            elif first == LINKS_FILE.name:
+                problems.append(
+                    f"{diagnosis} is linked in both {first} and {source}: keep one (an"
+                    " exercise's own diagnosis in its exercise.yaml, a shared one in"
+                    f" {first})"
+                )
+            elif merged[diagnosis] != link:
+                problems.append(
+                    f"{diagnosis} is linked differently in {first} and {source}: a shared"
+                    f" diagnosis belongs in {LINKS_FILE.name}"
+                )
+    return merged, problems
+
+
+def link_problems() -> list[str]:
+    """What is wrong with the links as a whole (see all_links); empty when nothing is."""
+    return all_links()[1]
+
+
 def diagnosis_link(diagnosis: str) -> DiagnosisLink | None:
-    """The questions linked to a diagnosis id; None for ids with none (crash, timeout, ...)."""
-    return load_links().diagnoses.get(diagnosis)
+    """The questions linked to a diagnosis id, wherever it is defined (data/links.yaml or an
+    exercise's exercise.yaml); None for ids with none (crash, timeout, ...)."""
+    return all_links()[0].get(diagnosis)
 
 
-def exercise_topics() -> dict[str, str]:
-    """Topic id -> exercise name: catalogue.topics turned round (the first name wins a tie)."""
-    by_topic: dict[str, str] = {}
-    for name, topic in catalogue.topics().items():
-        by_topic.setdefault(topic, name)
-    return by_topic
+def exercise_topics() -> dict[str, list[str]]:
+    """Topic id -> the names of every exercise on it, sorted: catalogue.topics turned round."""
+    by_topic: dict[str, list[str]] = {}
+    for name, topics in catalogue.topics().items():
+        for topic in topics:
+            by_topic.setdefault(topic, []).append(name)
+    return {topic: sorted(names) for topic, names in by_topic.items()}
 
 
-def exercise_for_topic(topic: str) -> str | None:
-    """The exercise that implements `topic` (a question's, or an interview step's), if any."""
-    return exercise_topics().get(topic)
+def exercises_for_topic(topic: str) -> list[str]:
+    """The exercises that practise `topic` (a question's, or an interview step's), by name."""
+    return exercise_topics().get(topic, [])
 
 
-def related_exercise(question: Question) -> str | None:
-    """The exercise to suggest after a wrong answer to `question`: the one on its topic."""
-    return exercise_for_topic(question.topic)
+def related_exercises(question: Question) -> list[str]:
+    """The exercises to suggest after a wrong answer to `question`: every one on its topic."""
+    return exercises_for_topic(question.topic)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
-"""Linking, without the UI: data/links.yaml against the grader and the bank, queueing, drilling."""
+"""Linking, without the UI: data/links.yaml and the exercises' links against the grader and the
+bank, exercises by topic, queueing, drilling."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,11 +17,10 @@ from fsrs import Rating
 from exercises import catalogue
 from quiz import links
 from quiz.bank import Bank, load_bank
-from quiz.locations import REPO_ROOT
+from quiz.locations import EXERCISES_ENV, REPO_ROOT
 from quiz.scheduler import Spacing
 from quiz.session import plan
 from quiz.store import Store, now_utc
-from reference.mistakes import MISTAKES
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +30,21 @@ def bank() -> Bank:
     return shipped
 
 
+def known_mistakes() -> set[str]:
+    """Every mistake id the exercises' grading modules declare (loading them imports torch)."""
+    from exercises import grading_module
+
+    return {
+        mistake.id
+        for exercise in catalogue.load_all()
+        for mistake in grading_module.load(exercise.folder).mistakes
+    }
+
+
 def test_every_known_mistake_links_to_questions_that_exist(bank: Bank) -> None:
-    diagnoses = links.load_links().diagnoses
-    assert set(diagnoses) == {m.id for m in MISTAKES}  # all mapped, no typo'd extras
+    diagnoses, problems = links.all_links()
+    assert problems == []  # no id linked twice, every exercise link valid
+    assert set(diagnoses) == known_mistakes()  # all mapped, no typo'd extras
     for diagnosis, link in diagnoses.items():
         missing = [qid for qid in link.questions if qid not in bank.questions]
         assert not missing, f"{diagnosis} links to unknown questions {missing}"
@@ -51,13 +64,103 @@ def test_a_malformed_links_file_is_refused(tmp_path: Path) -> None:
         links.load_links(path)
 
 
+def test_an_exercises_own_diagnosis_is_linked_from_its_yaml() -> None:
+    link = links.diagnosis_link("rnn.wrong_activation")  # in exercises/rnn_cell/exercise.yaml
+    assert link is not None and "rnn_basics.nonlinearity-options" in link.questions
+    assert link.about.get("zh-Hant") == "torch.nn.RNN 的活化函數"
+    shared = links.diagnosis_link("missing_bias")  # in data/links.yaml
+    assert shared is not None and "param_count.two-biases-why" in shared.questions
+
+
 def test_topics_link_questions_to_exercises(bank: Bank) -> None:
-    expected = {e.spec.topic: e.name for e in catalogue.load_all()}
-    assert links.exercise_topics() == expected  # read without pydantic, same answer
+    expected: dict[str, set[str]] = {}
+    for exercise in catalogue.load_all():
+        for topic in exercise.spec.topics:
+            expected.setdefault(topic, set()).add(exercise.name)
+    found = links.exercise_topics()
+    assert {topic: set(names) for topic, names in found.items()} == expected
+    assert all(names == sorted(names) for names in found.values())
     assert set(expected) <= set(bank.topics)  # exercises use the bank's topic ids
-    assert links.related_exercise(bank.questions["lstm.torch-gate-order"]) == "lstm_cell"
-    assert links.related_exercise(bank.questions["gru.update-equation"]) == "gru_cell"
-    assert links.related_exercise(bank.questions["param_count.lstm"]) is None
+    lstm = links.related_exercises(bank.questions["lstm.torch-gate-order"])
+    assert lstm == sorted(expected["lstm"]) and "lstm_cell" in lstm
+    assert links.related_exercises(bank.questions["gru.update-equation"]) == ["gru_cell"]
+    assert links.related_exercises(bank.questions["param_count.lstm"]) == []
+
+
+# -- a temporary exercises folder ($RNNPREP_EXERCISES) --------------------------------------
+
+
+def write_exercise(root: Path, name: str, topics: list[str], links_yaml: str = "") -> None:
+    """An exercise folder with just its exercise.yaml: all that topics and links read."""
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / catalogue.SPEC_FILE).write_text(
+        f"title: {name}\ntopics: {topics}\ndifficulty: 1\nhints: [a hint]\n{links_yaml}",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def exercises_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    root = tmp_path / "exercises"
+    root.mkdir()
+    monkeypatch.setenv(EXERCISES_ENV, str(root))
+    catalogue.load.cache_clear()
+    yield root
+    catalogue.load.cache_clear()
+
+
+def link(diagnosis: str, questions: str = "[lstm.cell-update]") -> str:
+    return f"links:\n  {diagnosis}:\n    about: {{en: it, zh: 它}}\n    questions: {questions}\n"
+
+
+def test_every_exercise_on_a_topic_is_related(exercises_dir: Path, bank: Bank) -> None:
+    write_exercise(exercises_dir, "zeta_layer", ["lstm", "shapes"])
+    write_exercise(exercises_dir, "alpha_cell", ["lstm"])
+    write_exercise(exercises_dir, "gru_thing", ["gru"])
+    assert links.exercise_topics() == {
+        "lstm": ["alpha_cell", "zeta_layer"],  # both, by name: no "first one wins"
+        "shapes": ["zeta_layer"],
+        "gru": ["gru_thing"],
+    }
+    question = bank.questions["lstm.torch-gate-order"]
+    assert links.related_exercises(question) == ["alpha_cell", "zeta_layer"]
+    assert links.exercises_for_topic("shapes") == ["zeta_layer"]
+    assert links.exercises_for_topic("bptt") == []
+
+
+def test_links_from_exercises_merge_with_the_shared_file(exercises_dir: Path) -> None:
+    write_exercise(exercises_dir, "one", ["lstm"], link("one.slip"))
+    write_exercise(exercises_dir, "two", ["lstm"], link("two.slip", "[gru.update-equation]"))
+    merged, problems = links.all_links()
+    assert problems == []
+    assert set(merged) == set(links.load_links().diagnoses) | {"one.slip", "two.slip"}
+    found = links.diagnosis_link("two.slip")
+    assert found is not None and found.questions == ["gru.update-equation"]
+    assert found.about.get("en") == "it"
+
+
+def test_an_id_linked_twice_is_a_problem(exercises_dir: Path) -> None:
+    write_exercise(exercises_dir, "one", ["lstm"], link("shared.slip"))
+    write_exercise(exercises_dir, "same", ["lstm"], link("shared.slip"))  # identical: fine
+    assert links.link_problems() == []
+    write_exercise(exercises_dir, "other", ["gru"], link("shared.slip", "[gru.update-equation]"))
+    write_exercise(exercises_dir, "third", ["gru"], link("missing_bias"))  # in data/links.yaml
+    differently, both = links.link_problems()  # exercises are read by name: other, third
+    assert differently.startswith(
+        "shared.slip is linked differently in exercises/one/exercise.yaml and"
+        " exercises/other/exercise.yaml"
+    )
+    assert both.startswith("missing_bias is linked in both links.yaml and exercises/third/")
+    first = links.diagnosis_link("shared.slip")  # the first definition is kept meanwhile
+    assert first is not None and first.questions == ["lstm.cell-update"]
+
+
+def test_an_invalid_exercise_link_is_a_problem(exercises_dir: Path) -> None:
+    write_exercise(exercises_dir, "one", ["lstm"], link("one.slip", "[Not An Id]"))
+    (problem,) = links.link_problems()
+    assert problem.startswith("exercises/one/exercise.yaml: links.one.slip:")
+    assert links.diagnosis_link("one.slip") is None
 
 
 def answered(store: Store, question_id: str, due: datetime) -> str:

@@ -143,8 +143,14 @@ async def test_theme_toggle_and_palette_commands(data_home: Path) -> None:
         assert {"Start quiz", "Review due questions", "Practice"} <= set(titles)
 
 
-async def test_wrong_answer_points_to_the_exercise_on_its_topic(data_home: Path) -> None:
+async def test_wrong_answer_points_to_the_exercises_on_its_topic(data_home: Path) -> None:
+    """Every exercise on the question's topic is named; e opens the exercises screen on the
+    first (lstm: lstm_cell, then lstm_layer, by name)."""
+    from quiz.links import exercises_for_topic
     from quiz.tui.screens.exercises import ExercisesScreen
+
+    related = exercises_for_topic("lstm")
+    assert related[0] == "lstm_cell"
 
     app = RnnPrepApp(start=StartRequest("practice", topic="lstm", count=1, tags=["pytorch"]))
     async with app.run_test(size=SIZE) as pilot:
@@ -152,7 +158,8 @@ async def test_wrong_answer_points_to_the_exercise_on_its_topic(data_home: Path)
         posed = app.screen.session.current()
         await answer(pilot, posed, right=False)
         shown = str(app.screen.query_one(Feedback).render())
-        assert "exercise lstm_cell (press e)" in shown
+        heading = "Related exercises: " if len(related) > 1 else "Related exercise: "
+        assert f"{heading}{', '.join(related)} (press e)" in shown
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ExercisesScreen)

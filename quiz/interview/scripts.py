@@ -189,7 +189,7 @@ class _Parsed:
 class _Loader:
     """Checks one script file, collecting located problems."""
 
-    def __init__(self, path: Path, bank: Bank, exercises: dict[str, str]) -> None:
+    def __init__(self, path: Path, bank: Bank, exercises: dict[str, list[str]]) -> None:
         self.path = path
         self.bank = bank
         self.exercises = exercises
@@ -298,7 +298,8 @@ class _Loader:
                 message = f"unknown exercise `{spec.exercise}` (known: {', '.join(self.exercises)})"
                 self.problem((*where, "exercise"), spec.id, message)
                 return None
-            return None, spec.exercise, self.exercises[spec.exercise]
+            # A coding step counts towards the exercise's main topic, the first it lists.
+            return None, spec.exercise, self.exercises[spec.exercise][0]
         if spec.question is not None:
             question = self.bank.questions.get(spec.question)
             if question is None:

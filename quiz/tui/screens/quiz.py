@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from quiz.engine import AnswerError
 from quiz.l10n import N_, _
-from quiz.links import related_exercise
+from quiz.links import related_exercises
 from quiz.session import QuizSession
 from quiz.store import StoreLocked
 from quiz.tui import STYLES
@@ -42,7 +42,7 @@ class QuizScreen(Localized, Screen[None]):
     def __init__(self, session: QuizSession) -> None:
         super().__init__()
         self.session = session
-        self.related: str | None = None  # exercise suggested after the last wrong answer
+        self.related: list[str] = []  # exercises suggested after the last wrong answer
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,7 +95,7 @@ class QuizScreen(Localized, Screen[None]):
             return
         self.query_one("#answer").disabled = True
         self.related = (
-            None if answered.outcome.correct else related_exercise(answered.posed.question)
+            [] if answered.outcome.correct else related_exercises(answered.posed.question)
         )
         feedback = self.query_one(Feedback)
         feedback.show_answer(answered, self.session.lang, self.related)
@@ -116,8 +116,9 @@ class QuizScreen(Localized, Screen[None]):
             self._show_rating()
 
     def action_related_exercise(self) -> None:
+        """The exercises screen, on the first related exercise (the others are in its list)."""
         if self.related:
-            self.rnn.open_screen("exercises", exercise=self.related)
+            self.rnn.open_screen("exercises", exercise=self.related[0])
 
     async def action_next(self) -> None:
         if self.session.next() is None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fsrs import Rating
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
 from quiz.i18n import Lang
-from quiz.l10n import N_, _
+from quiz.l10n import N_, _, ngettext
 from quiz.session import Answered
 from quiz.sources import cite
 from quiz.tui.widgets.answers import answer_ui
@@ -56,7 +58,7 @@ class Feedback(Static, can_focus=True):
             N_("Exercise"),
             show=False,
             id="feedback.exercise",
-            tooltip=N_("Open the coding exercise on this topic"),
+            tooltip=N_("Open the coding exercises on this topic"),
         ),
         *[
             Binding(
@@ -70,8 +72,9 @@ class Feedback(Static, can_focus=True):
         ],
     ]
 
-    def show_answer(self, answered: Answered, lang: Lang, related: str | None = None) -> None:
-        """Verdict, answer, explanation and source; `related` names an exercise to try."""
+    def show_answer(self, answered: Answered, lang: Lang, related: Sequence[str] = ()) -> None:
+        """Verdict, answer, explanation and source; `related` names the exercises to try (e
+        opens the exercises screen on the first)."""
         q = answered.posed.question
         outcome = answered.outcome
         text = Text()
@@ -87,8 +90,9 @@ class Feedback(Static, can_focus=True):
         text.append("\n\n" + _("Source: "), style="dim")
         text.append(cite(q.source), style="dim")
         if related:
-            text.append("\n\n" + _("Practise it in code: "), style="bold")
-            text.append(_("exercise {name} (press e)").format(name=related))
+            heading = ngettext("Related exercise: ", "Related exercises: ", len(related))
+            text.append("\n\n" + heading, style="bold")
+            text.append(_("{names} (press e)").format(names=", ".join(related)))
         self.update(text)
 
 
