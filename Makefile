@@ -35,8 +35,10 @@ bench: setup
 	$(BIN)/python benchmarks/bench_grade.py
 	$(BIN)/python benchmarks/bench_regrade.py
 
+# The exercise dev check: every folder complete, every starter, solution and mistake file graded
+# as it should be (`rnnprep dev check NAME` for one).
 check-exercises: setup
-	$(BIN)/grade exercise --all --check-catalogue
+	$(BIN)/rnnprep dev check
 
 # Build the wheel, install it in a fresh venv outside the checkout, run the CLIs from elsewhere.
 wheel-check:

@@ -30,6 +30,7 @@ examples:
   rnnprep grade exercise lstm_cell grade your hand-written LSTM cell against PyTorch
   rnnprep bank check --json        validate every question bank and print counts
   rnnprep doctor                   versions, paths, torch's device, grader check (bug reports)
+  rnnprep dev check                every exercise's files graded as they should be (authors)
 """)
 
 
@@ -129,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     sub.add_parser("exercise", help=_("list, show, hint or reset coding exercises"), add_help=False)
+    sub.add_parser(
+        "dev",
+        help=_("for exercise authors: scaffold a new exercise, run the dev check"),
+        add_help=False,
+    )
     doctor = sub.add_parser(
         "doctor",
         help=_("check the install: versions, paths, torch and its device, banks, the grader"),

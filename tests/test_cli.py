@@ -32,7 +32,8 @@ def test_version_from_script_and_module() -> None:
 
 def test_help_explains_commands() -> None:
     out = run("--help").stdout
-    for word in ("quiz", "review", "practice", "bank", "grade", "exercise", "--data-dir", "--lang"):
+    commands = ("quiz", "review", "practice", "bank", "grade", "exercise", "dev")
+    for word in (*commands, "--data-dir", "--lang"):
         assert word in out
 
 
