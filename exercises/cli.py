@@ -64,7 +64,8 @@ examples:
 
 --json prints one object per graded exercise, on one line each:
   {"exercise", "passed", "device", "seed", "checks": [{"name", "passed", "message"}],
-   "diagnosis": null or {"id", "message"}, "output": what your code printed}
+   "diagnosis": null or {"id", "ids", "message"}, "output": what your code printed}
+  (ids: every mistake found, e.g. two slips at once; id is the main one)
   (output: terminal control sequences removed, cut to 8 KiB with a "…truncated" line)
 exit codes: 0 passed, 1 failed, 2 usage error, 3 the grader itself broke (not your code),
   130 interrupted by Ctrl-C (--watch ends with 0 when Ctrl-C stops it)

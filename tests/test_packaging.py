@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from exercises import devcheck
-from exercises.errors import UsageError
 from quiz import locations
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,10 +55,19 @@ def test_bank_check_on_an_empty_folder_fails_naming_it(tmp_path: Path) -> None:
     assert f"no questions found in {tmp_path}" in result.stderr
 
 
-def test_dev_check_without_a_checkout_says_it_needs_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(devcheck, "FIXTURES", None)
-    with pytest.raises(UsageError, match="needs a source checkout"):
-        devcheck.run(grader=None, seed=0)  # type: ignore[arg-type]  # refused before grading
+def test_dev_check_without_a_checkout_checks_the_folders_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An installed wheel ships each exercise's mistake files, so the dev check still judges
+    every folder; only the checkout's extra behaviour fixtures (tests/fixtures) are left out."""
+    from exercises import catalogue
+
+    exercise = catalogue.load("rnn_cell")
+    with_checkout = devcheck.expectations(exercise)
+    monkeypatch.setattr(devcheck, "solution_fixtures_dir", lambda: None)
+    alone = devcheck.expectations(exercise)
+    assert [p for p, _ in alone] == [exercise.starter, exercise.solution, *exercise.mistakes]
+    assert len(alone) < len(with_checkout)
 
 
 def test_grader_child_refuses_a_copy_other_than_the_parents(

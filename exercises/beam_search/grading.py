@@ -161,7 +161,7 @@ def _search(
             count -= 1
         elif length == "with_start":
             count += 1
-        return score / count**alpha
+        return score / math.pow(count, alpha)
 
     ranked = sorted(
         ((tokens, normalised((tokens, s))) for tokens, s in finished), key=_score, reverse=True

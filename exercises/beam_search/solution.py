@@ -1,5 +1,6 @@
 """Model solution: beam search with finished hypotheses set aside and length normalisation."""
 
+import math
 from collections.abc import Callable
 
 from torch import Tensor
@@ -14,7 +15,7 @@ def beam_search(
     alpha: float = 0.0,
 ) -> list[tuple[list[int], float]]:
     live = [([start], 0.0)]  # (tokens so far, summed log-probability)
-    finished = []
+    finished: list[tuple[list[int], float]] = []
     generated = 0
     while len(finished) < beam_width and generated < max_len and live:
         k = beam_width - len(finished)  # each finished hypothesis takes a slot
@@ -30,7 +31,7 @@ def beam_search(
     finished += live  # at max_len the live ones count as finished
 
     def normalised(tokens: list[int], score: float) -> float:
-        return score / (len(tokens) - 1) ** alpha  # generated tokens, end included, start not
+        return score / math.pow(len(tokens) - 1, alpha)  # generated tokens, end included, start not
 
     ranked = sorted(
         ((tokens[1:], normalised(tokens, score)) for tokens, score in finished),

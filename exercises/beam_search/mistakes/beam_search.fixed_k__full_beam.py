@@ -10,7 +10,7 @@ def beam_search(step, start, end, beam_width, max_len, alpha=0.0):
     for _ in range(max_len):
         if len(finished) >= beam_width or not hyps:
             break
-        logp = torch.stack([step(h).double() for h in hyps])
+        logp = torch.stack([step(h).double().cpu() for h in hyps])
         cand = (scores[:, None] + logp).flatten()
         top, idx = torch.topk(cand, min(beam_width, cand.numel()))
         V = logp.shape[1]
