@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from test_grader_support import MISTAKE_FILES
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
@@ -36,7 +37,7 @@ from tests.conftest import FIXTURES
 
 SIZE = (100, 40)
 SOLUTIONS = FIXTURES / "solutions"
-GATE_ORDER = SOLUTIONS / "lstm_cell" / "lstm.gate_order__ifog.py"
+GATE_ORDER = MISTAKE_FILES / "lstm_cell" / "mistakes" / "lstm.gate_order__ifog.py"
 CORRECT = SOLUTIONS / "lstm_cell" / "pass__cat_weights.py"
 GATE_ORDER_QUESTIONS = {
     "lstm.torch-gate-order",
