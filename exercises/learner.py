@@ -121,7 +121,9 @@ NUMPY_TRACK_ADVICE = (
 )
 
 
-def load(path: Path, function: str, guard: Guard, *, numpy_only: bool = False) -> Callable[..., Any]:
+def load(
+    path: Path, function: str, guard: Guard, *, numpy_only: bool = False
+) -> Callable[..., Any]:
     """Execute the learner's file as a fresh module and return its `function`; on the numpy
     track a file that uses torch at all is refused."""
     try:
@@ -155,7 +157,11 @@ def load(path: Path, function: str, guard: Guard, *, numpy_only: bool = False) -
 def _uses_torch(module: types.ModuleType, code: types.CodeType) -> bool:
     """Whether the file names torch anywhere in its code, or holds a torch object."""
     for value in vars(module).values():
-        owner = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", "")
+        owner = (
+            value.__name__
+            if isinstance(value, types.ModuleType)
+            else getattr(value, "__module__", "")
+        )
         if isinstance(owner, str) and owner.split(".")[0] == "torch":
             return True
     pending = [code]
