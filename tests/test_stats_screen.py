@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 import quiz.tui.screens.stats as stats_screen
+from exercises import catalogue
 from quiz.stats import DailyReviews, compute_stats
 from quiz.store import Store, now_utc
 from quiz.tui.app import RnnPrepApp, StartRequest
@@ -67,7 +68,7 @@ async def test_empty_store(data_home: Path) -> None:
         assert forecast[0].startswith("Today") and forecast[0].endswith("·")
         assert len(forecast) == 15  # 14 days and the note on overdue cards
         assert "Again" in text_of(screen, "#buttons")
-        assert "Solved 0 of 3" in text_of(screen, "#exercises")
+        assert f"Solved 0 of {len(catalogue.names())}" in text_of(screen, "#exercises")
         for plot_id, title in (("#accuracy", "no reviews yet"), ("#scores", "none yet")):
             assert title in str(screen.query_one(plot_id, PlotextPlot).render())
         await pilot.press("r")
@@ -113,7 +114,7 @@ async def test_filled_store(store: Store) -> None:
         buttons = text_of(screen, "#buttons").splitlines()
         assert [line.split()[-2] for line in buttons] == ["1", "0", "2", "1"]
         exercises = text_of(screen, "#exercises")
-        assert "Solved 1 of 3" in exercises and "✓ lstm_cell" in exercises
+        assert f"Solved 1 of {len(catalogue.names())}" in exercises and "✓ lstm_cell" in exercises
         assert "Accuracy per week (%)" in str(screen.query_one("#accuracy", PlotextPlot).render())
         scores = screen.query_one("#scores", PlotextPlot)
         assert "Mock interview scores (%)" in str(scores.render())
