@@ -75,7 +75,7 @@ exit codes: 0 passed, 1 failed, 2 usage error, 3 the grader itself broke (not yo
 def _grade_parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description=_("Grade your hand-written recurrent cells against PyTorch's own."),
+        description=_("Grade your hand-written RNN code (cells, layers, backward passes, decoding) against PyTorch."),
         epilog=_(GRADE_EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -86,8 +86,9 @@ def _grade_parser(prog: str) -> argparse.ArgumentParser:
         help=_("grade an exercise"),
         description=_(
             "Run your function and PyTorch's on the same random inputs and compare"
-            " shapes, dtypes, values (float64 and float32), gradients, and that inputs stay"
-            " unchanged. A wrong answer is matched against known mistakes and named."
+            " shapes, dtypes, values (float64 and float32), gradients, that a second call agrees"
+            " and that inputs stay unchanged. A wrong answer is matched against known mistakes,"
+            " alone or two at once, and named; a missing term is found by probing."
         ),
         epilog=_(GRADE_EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
