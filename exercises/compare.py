@@ -56,6 +56,19 @@ def normalise(value: Any) -> Any:
     return value
 
 
+def conform(got: Any, want: Any) -> Any:
+    """`got` with a 1-D integer tensor read as the list of ints the reference gives there (token
+    ids from topk or argmax), recursively; anything else as it is."""
+    tokens = isinstance(want, list) and all(isinstance(w, int) for w in want)
+    if tokens and isinstance(got, Tensor) and got.dim() == 1 and not got.is_floating_point():
+        return got.tolist()
+    if isinstance(want, tuple | list) and isinstance(got, tuple | list) and len(got) == len(want):
+        return type(got)(conform(g, w) for g, w in zip(got, want, strict=True))
+    if isinstance(want, list) and isinstance(got, tuple | list) and want:
+        return type(got)(conform(g, want[0]) for g in got)
+    return got
+
+
 def _child_names(names: Names, count: int) -> list[Names] | None:
     if isinstance(names, tuple) and len(names) == count:
         return list(names)
@@ -86,6 +99,7 @@ def contract(
 ) -> Problem | None:
     """What breaks the output contract (structure, type, shape, dtype, device), or None.
     `got` is the learner's raw result (numpy arrays not yet converted)."""
+    got = conform(got, want)
     name = _name(names, path)
     if isinstance(want, tuple):
         if not isinstance(got, tuple | list) or len(got) != len(want):
@@ -222,7 +236,7 @@ def first_mismatch(
     got: Any, want: Any, names: Names, tol: Closeness, case: Case, label: str
 ) -> Worst | None:
     """The first output (in order) that is not close, at its largest error; None if all are."""
-    for leaf in leaves(normalise(got), want, names):
+    for leaf in leaves(conform(normalise(got), want), want, names):
         if isinstance(leaf, Worst):
             return Worst(leaf.output, (), leaf.got, leaf.expected, leaf.error, label, length=True)
         worst = _worst(leaf, tol, label, case.time_axes.get(leaf.path))
@@ -233,7 +247,7 @@ def first_mismatch(
 
 def are_close(got: Any, want: Any, names: Names, tol: Closeness) -> bool:
     """Same structure, and every leaf close: a mutant reproduces a learner's result."""
-    got = normalise(got)
+    got = conform(normalise(got), want)
     if contract(got, want, names, numpy_track=False) is not None:
         return False
     if _shapes(got) != _shapes(want):
@@ -260,10 +274,14 @@ def _worst(leaf: Leaf, tol: Closeness, label: str, time_axis: int | None) -> Wor
         if got == want:
             return None
         return Worst(leaf.path, (), math.nan, math.nan, math.inf, label)
-    g = torch.as_tensor(got.detach() if isinstance(got, Tensor) else got).to("cpu", torch.float64)
-    w = torch.as_tensor(want.detach() if isinstance(want, Tensor) else want).to(
-        "cpu", torch.float64
-    )
+    w = torch.as_tensor(want.detach() if isinstance(want, Tensor) else want)
+    w = w.to("cpu", torch.float64)
+    try:
+        g = torch.as_tensor(got.detach() if isinstance(got, Tensor) else got)
+        g = g.to("cpu", torch.float64)
+    except (TypeError, ValueError, OverflowError, RuntimeError):  # not a number at all
+        first = float(w.flatten()[0]) if w.numel() else math.nan
+        return Worst(leaf.path, (), math.nan, first, math.inf, label)
     if g.shape != w.shape:
         g = g.reshape(w.shape) if g.numel() == w.numel() else g
     exact = isinstance(want, int) or (isinstance(want, Tensor) and not want.is_floating_point())
