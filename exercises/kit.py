@@ -83,6 +83,9 @@ class Mistake:
     (compute), or both have flags with no name in common.
     `published` names the source of a valid formulation that is not PyTorch's convention (the
     original GRU of Cho et al. 2014, TensorFlow's forget bias): the verdict says so.
+    A model may raise (ValueError, RuntimeError, IndexError, TypeError) on a case where the slip
+    cannot run, e.g. weights used untransposed when H != I: such a case neither confirms nor
+    rules it out, exactly as the learner's code crashing there does not.
     """
 
     id: str
@@ -98,7 +101,8 @@ class Probe:
     """A structural probe: `perturb` changes one thing in the inputs (a gate's rows of w_ih,
     the state c, ...). When the reference's outputs move and the learner's do not, the learner's
     code leaves out the term: the diagnosis `id` (e.g. structure.ignores_input), naming `part`
-    ("x in the forget gate f (rows H:2H of w_ih)")."""
+    ("x in the forget gate f (rows H:2H of w_ih)"). A probe with nothing to move on a case (the
+    bias it nudges is None) returns the very inputs it was given."""
 
     id: str
     part: str
