@@ -75,7 +75,10 @@ exit codes: 0 passed, 1 failed, 2 usage error, 3 the grader itself broke (not yo
 def _grade_parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description=_("Grade your hand-written RNN code (cells, layers, backward passes, decoding) against PyTorch."),
+        description=_(
+            "Grade your hand-written RNN code (cells, layers, backward passes, decoding)"
+            " against PyTorch."
+        ),
         epilog=_(GRADE_EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
