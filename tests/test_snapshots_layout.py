@@ -35,7 +35,8 @@ SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 SMALL = SIZES["80x24"]
 NOW = datetime(2025, 3, 12, 9, 30, tzinfo=UTC)  # a Wednesday, the stats' "today"
 LAYOUT_SCRIPTS = FIXTURES / "interviews" / "layout"
-GATE_ORDER = MISTAKE_FILES / "lstm_cell" / "mistakes" / "lstm.gate_order__ifog.py"
+# rnn_cell sits in the first rows of the list, so no scrolling makes the picture depend on timing
+RELU = MISTAKE_FILES / "rnn_cell" / "mistakes" / "rnn.wrong_activation__relu.py"
 # one question of each type, from the mini bank
 QUESTIONS = {
     "single": "gates.lstm-order",
@@ -110,13 +111,13 @@ def test_quiz_answered_chinese_small(snap_compare, kind: str) -> None:
 
 
 def diagnosed(monkeypatch: pytest.MonkeyPatch) -> Step:
-    """Grade the LSTM gate-order slip for real, on a fixed seed."""
+    """Grade the RNN's wrong-activation slip for real, on a fixed seed."""
     monkeypatch.setattr(api, "new_seed", lambda: 1234)
 
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        shutil.copy(GATE_ORDER, api.learner_file("lstm_cell"))
-        pilot.app.open_screen("exercises", exercise="lstm_cell")
+        shutil.copy(RELU, api.learner_file("rnn_cell"))
+        pilot.app.open_screen("exercises", exercise="rnn_cell")
         await settle(pilot)
         await pilot.press("g")
         await settle(pilot)

@@ -273,6 +273,9 @@ class ExercisesScreen(Localized, Screen[None]):
     def _show_status(self) -> None:
         text = Text()
         if self.current is not None:
+            table = self.query_one("#list", DataTable)
+            if table.row_count > 1:  # where the list stands when it shows only a few rows
+                text.append(f"{table.cursor_row + 1}/{table.row_count}  ", style="dim")
             path = short_path(self.infos[self.current].file)
             text.append(_("Your file: {path}").format(path=path))
         if self._watch_stop is not None:

@@ -106,6 +106,14 @@ class FittedTable(DataTable[Cell]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._refit()
+        self.call_after_refresh(self._cursor_on_top)
+
+    def _cursor_on_top(self) -> None:
+        """After a resize (a short terminal caps the list's height), the cursor's row at the top
+        of the view where it can be: always in view, and in the same place however the resize
+        and the cursor's own scrolling interleaved."""
+        if self.row_count:
+            self.scroll_to(y=min(self.cursor_row, self.max_scroll_y), animate=False)
 
     # -- fitting -------------------------------------------------------------------------------
 
