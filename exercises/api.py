@@ -94,10 +94,11 @@ class Grader:
 
     One grading at a time: from several threads, serialise the calls or give each its own Grader.
     Pass `worker` to reuse one already started (the CLI starts it before importing this module)
-    and `store`, the process's progress store, where attempts are recorded.
+    and `store`, the process's progress store, where attempts are recorded (None: nothing is,
+    as `grade --no-record` asks).
     """
 
-    def __init__(self, store: Store, worker: Worker | None = None) -> None:
+    def __init__(self, store: Store | None, worker: Worker | None = None) -> None:
         self._worker = worker or Worker()
         self._store = store
         self._graded: dict[tuple[str, Path], str] = {}  # digest of the content last graded
@@ -159,8 +160,8 @@ class Grader:
         key = (name, job.file)
         unchanged = self._graded.get(key) == digest
         self._graded[key] = digest
-        if record and not unchanged:
-            store = self._store
+        store = self._store
+        if record and not unchanged and store is not None:
             reset = digest == _digest(exercise.starter) and name in store.exercise_status()
             if not reset:
                 store.record_exercise_attempt(

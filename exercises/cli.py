@@ -61,6 +61,7 @@ examples:
   grade exercise lstm_cell --seed 4242     the same random inputs as an earlier run
   grade exercise gru_cell --watch          re-grade on every save; Ctrl-C stops
   grade exercise --all --json              every exercise, one JSON object per line
+  grade exercise lstm_cell --file F --no-record --json   for a script: nothing kept
 
 --json prints one object per graded exercise, on one line each:
   {"exercise", "passed", "device", "seed", "checks": [{"name", "passed", "message"}],
@@ -120,6 +121,14 @@ def _grade_parser(prog: str) -> argparse.ArgumentParser:
         ),
     )
     ex.add_argument(
+        "--no-record",
+        action="store_true",
+        help=_(
+            "grade without keeping the attempt in your progress (for scripts and editors; the"
+            " progress file is not even opened)"
+        ),
+    )
+    ex.add_argument(
         "--check-catalogue",
         action="store_true",
         help=_(
@@ -152,7 +161,8 @@ def main(argv: list[str] | None = None, prog: str = "grade") -> int:
     worker.start()  # torch loads in the child while this process does the rest
     store: Store | None = None
     try:
-        store = open_store()  # the process's one store, where every attempt is recorded
+        if not (args.no_record or args.check_catalogue):
+            store = open_store()  # the process's one store, where every attempt is recorded
         grader = _grader(worker, store)
         if args.check_catalogue:
             return _check_catalogue(args, grader)
@@ -183,7 +193,7 @@ def _show(result: GradeResult, as_json: bool) -> None:
         print(report.human(result, color=color), flush=True)
 
 
-def _grader(worker: Worker, store: Store) -> Grader:
+def _grader(worker: Worker, store: Store | None) -> Grader:
     from exercises.api import Grader
 
     return Grader(store, worker)
@@ -236,7 +246,7 @@ def _watch(args: argparse.Namespace, grader: Grader) -> int:
             complain(args.prog, str(exc), EXIT_USAGE)
             return
         _show(result, args.json)
-        if not result.recorded:
+        if not result.recorded and not args.no_record:
             print(
                 _(
                     "(Not counted as an attempt: the file is as it was last graded, or is the"

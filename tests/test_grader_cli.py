@@ -259,3 +259,25 @@ def _in_terminal(args: list[str], answer: str, home: Path) -> str:
     os.close(terminal)
     assert proc.returncode == 0
     return out
+
+
+def test_no_record_keeps_nothing(home: Path) -> None:
+    """`--no-record` (for scripts and editors) grades as usual and leaves no trace: the progress
+    file is not even created, so the exercise stays "not started"."""
+    run = grade(
+        "exercise",
+        "rnn_cell",
+        "--file",
+        str(SOLUTION["rnn_cell"]),
+        "--no-record",
+        "--json",
+        home=home,
+    )
+    assert run.code == 0 and run.json()["passed"]
+    assert not (home / "progress.sqlite3").exists()
+    listing = exercise("list", home=home).stdout
+    [row] = [line for line in listing.splitlines() if line.startswith("rnn_cell")]
+    assert "not started" in row
+    recorded = grade("exercise", "rnn_cell", "--file", str(SOLUTION["rnn_cell"]), home=home)
+    assert recorded.code == 0
+    assert Store(db_path()).exercise_status()["rnn_cell"].status == "passing"
