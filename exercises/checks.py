@@ -356,7 +356,11 @@ class Grading(GradientChecks):
         overflow, a term left out (structural probes); None when nothing is certain."""
         runs = self._runs()
         self._allowed(results.values_check(self.module.dtypes[0]))
-        finding = diagnosis.single(self.module, runs) or diagnosis.pair(self.module, runs)
+        finding = (
+            diagnosis.float32_inside(self.module, runs)
+            or diagnosis.single(self.module, runs)
+            or diagnosis.pair(self.module, runs)
+        )
         if finding is not None or not structural:
             return finding
         overflowed = self._overflow(self.module.dtypes[0])

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import torch
+
 from exercises import kit
 from exercises.compare import Closeness, are_close
 from exercises.grading_module import GradingModule
@@ -114,6 +116,41 @@ def _unique(matches: Iterable[tuple[tuple[str, ...], str]]) -> Finding | None:
         return None
     [(ids, message)] = found.items()
     return Finding(list(ids), message)
+
+
+FLOAT32_INTERNAL = Finding(
+    ["precision.float32_internal"],
+    "Your code computes in float32 and casts the result back: it matches PyTorch's answer"
+    " computed in float32, not the float64 one it was given inputs for. Look for .float(),"
+    " torch.float32 or a tensor made without dtype=x.dtype (torch.tensor(...), torch.zeros(...)"
+    " take the default float32) on the way, and keep the inputs' dtype throughout.",
+)
+
+
+def float32_inside(module: GradingModule, runs: Sequence[Run]) -> Finding | None:
+    """precision.float32_internal when every run matches the reference computed in float32 and
+    cast back (within float32's tolerance), where it misses the float64 one."""
+    if not runs or torch.float32 not in module.dtypes:
+        return None
+    tol = module.tolerance(torch.float32, torch.device("cpu"))
+    for run in runs:
+        device = _device(run.inputs)
+        low = kit.cast(run.inputs, torch.float32, device)
+        try:
+            want = kit.cast(module.reference(**low), torch.float64, device)
+        except (ValueError, RuntimeError, TypeError):
+            return None
+        scale = run.tol.atol / module.tolerance(torch.float64, device).atol
+        if not are_close(run.got, want, module.output, Closeness(tol.rtol, tol.atol * scale)):
+            return None
+    return FLOAT32_INTERNAL
+
+
+def _device(inputs: dict[str, Any]) -> torch.device:
+    for value in inputs.values():
+        if isinstance(value, torch.Tensor):
+            return value.device
+    return torch.device("cpu")
 
 
 def single(module: GradingModule, runs: Sequence[Run]) -> Finding | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_grader_support import MISTAKE_FILES, REPO, grade, grade_many
+from test_grader_support import FIXTURES, MISTAKE_FILES, REPO, grade, grade_many
 
 DIAGNOSES = REPO / "tests" / "fixtures" / "diagnoses"
 FILES = sorted(DIAGNOSES.glob("*/*.py"))
@@ -80,3 +80,18 @@ def test_overflow_says_where(verdicts: dict[Path, dict[str, Any]]) -> None:
     assert [c["name"] for c in failed] == ["values (float32)"]  # float64 was right
     message = result["diagnosis"]["message"]
     assert "nan" in message.lower() and "float32" in message and "large inputs" in message
+
+
+def test_float32_inside_is_named_on_every_seed(tmp_path: Path) -> None:
+    """float64 is held to float64's precision, so a cell that computes in float32 and casts back
+    is named precision.float32_internal on every seed, not passed on a lucky one."""
+    from exercises.api import Grader
+
+    files = {
+        "rnn_cell": FIXTURES / "rnn_cell" / "precision.float32_internal__casts_back.py",
+        "lstm_cell": FIXTURES / "lstm_cell" / "precision.float32_internal__default_dtype_buffer.py",
+    }
+    with Grader(None) as grader:
+        for name, path in files.items():
+            verdicts = {grader.grade(name, path, seed=seed).verdict for seed in range(20)}
+            assert verdicts == {"precision.float32_internal"}, (name, verdicts)
