@@ -330,6 +330,16 @@ class Grading(GradientChecks):
             text += " (Create new tensors on the inputs' device: device=x.device, or zeros_like.)"
         if diagnosis_id != "crash":
             self._fail(check, diagnosis_id, text)
+        if "refers to a single memory location" in message:  # an in-place write into an input
+            self._fail(
+                check,
+                "in_place_mutation",
+                text,
+                "Your code writes into one of its inputs in place (c *= f, h.add_(...),"
+                " x[...] = ...). Callers pass views (an expanded or transposed tensor) where such"
+                " a write fails or changes their data: compute new tensors instead"
+                " (c = c * f).",
+            )
         finding = self._explain(structural=False)
         self._allowed(check)  # the extra calls behind the diagnosis ran learner code too
         if finding is not None:
@@ -342,20 +352,25 @@ class Grading(GradientChecks):
             )
         self._fail(check, "crash", text)
 
-    def _runs(self) -> list[Run]:
-        """The first dtype's cases where the learner's code returned something."""
-        runs = []
+    def _runs(self) -> tuple[list[Run], bool]:
+        """The first dtype's cases where the learner's code returned something, and whether
+        any of them is wrong (only then is there anything to explain)."""
+        runs, wrong = [], False
         for trial in self.trials[self.module.dtypes[0]]:
             outcome = self._outcome(trial, results.values_check(trial.dtype))
             if outcome.error is None:
-                runs.append(Run(trial.inputs, normalise(outcome.value), self._tol(trial)))
-        return runs
+                run = Run(trial.inputs, normalise(outcome.value), self._tol(trial))
+                runs.append(run)
+                wrong = wrong or not are_close(run.got, trial.expected, self.module.output, run.tol)
+        return runs, wrong
 
     def _explain(self, *, structural: bool = True) -> Finding | None:
         """What explains the learner's wrong results: a known mistake, two at once, an
         overflow, a term left out (structural probes); None when nothing is certain."""
-        runs = self._runs()
+        runs, wrong = self._runs()
         self._allowed(results.values_check(self.module.dtypes[0]))
+        if not wrong:
+            return None  # right wherever it runs: a crash or a broken contract, not a slip
         finding = (
             diagnosis.float32_inside(self.module, runs)
             or diagnosis.single(self.module, runs)

@@ -1,6 +1,6 @@
 """Comparing a learner's result with the reference's, whatever its structure (child side).
 
-Results are trees: tuples and lists (a list where a tuple is expected is accepted), dicts, and
+Results are trees: tuples and lists (a tuple where the contract says tuple), dicts, and
 leaves (tensors, numpy arrays on the numpy track, ints, floats, strings, None). Leaves are named
 by the exercise's OUTPUT ("h_n", "best[0][1]"). A tuple's length, a tensor's shape, dtype and
 device are the contract; a list's length and every value are the answer. Closeness follows
@@ -102,10 +102,14 @@ def contract(
     got = conform(got, want)
     name = _name(names, path)
     if isinstance(want, tuple):
-        if not isinstance(got, tuple | list) or len(got) != len(want):
-            if len(want) == 0:
-                return None
+        if not isinstance(got, tuple) or len(got) != len(want):
             parts = ", ".join(map(str, names)) if isinstance(names, tuple) else f"{len(want)} items"
+            if isinstance(got, list) and len(got) == len(want):
+                return Problem(
+                    "shape",
+                    f"{name} must be a tuple ({parts}), as documented, not a list: return"
+                    f" ({parts}), not [{parts}]. Callers unpack, hash or compare it as a tuple.",
+                )
             return Problem(
                 "shape",
                 f"{name} must be a tuple ({parts}); your code returned {describe_type(got)}.",

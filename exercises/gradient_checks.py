@@ -16,7 +16,14 @@ import torch
 from torch import Tensor
 
 from exercises import learner, results
-from exercises.compare import Closeness, contract, first_mismatch, normalise, tensors
+from exercises.compare import (
+    Closeness,
+    contract,
+    first_mismatch,
+    normalise,
+    tensors,
+    unravel,
+)
 from exercises.diagnosis import describe_mismatch
 from exercises.guard import Guard
 from exercises.kit import Case
@@ -64,20 +71,67 @@ class GradientChecks:
     def _grad_trials(self) -> list[Trial]:
         return self.trials.get(torch.float64, [])
 
+    def _low_trials(self) -> list[Trial]:
+        """The float32 cases: their gradients must at least be finite where PyTorch's are."""
+        return self.trials.get(torch.float32, [])
+
     def _prepare_gradients(self) -> None:
         self.grad_expected = []
+        self.grad_expected32: list[dict[str, Tensor]] = []
         if not self.module.differentiable:
             return
-        for k, trial in enumerate(self._grad_trials()):
-            args, leaves = leaf_copies(trial.inputs, self.module.differentiable)
-            grads = input_gradients(self.module.reference(**args), leaves, self.seed, k)
-            self.grad_expected.append({n: g for n, g in grads.items() if g is not None})
+        for expected, trials in (
+            (self.grad_expected, self._grad_trials()),
+            (self.grad_expected32, self._low_trials()),
+        ):
+            for k, trial in enumerate(trials):
+                args, leaves = leaf_copies(trial.inputs, self.module.differentiable)
+                grads = input_gradients(self.module.reference(**args), leaves, self.seed, k)
+                expected.append({n: g for n, g in grads.items() if g is not None})
 
     def _gradients(self) -> None:
         check = results.GRADIENTS
         for k, trial in enumerate(self._grad_trials()):
             self._gradients_on(trial, k, self.grad_expected[k])
+        for k, trial in enumerate(self._low_trials()):
+            self._finite_gradients_on(trial, k, self.grad_expected32[k])
         self.checks.append(Check(check, True))
+
+    def _finite_gradients_on(self, trial: Trial, k: int, expected: dict[str, Tensor]) -> None:
+        """float32 gradients are not compared (rounding grows through a saturated cell), but a
+        NaN or inf where PyTorch's gradient is finite is a bug: numerics.overflow."""
+        check = results.GRADIENTS
+        self.stage(check, f"computing gradients on the case {trial.label}")
+        args, leaves = leaf_copies(trial.inputs, self.module.differentiable)
+        value, error = learner.run(lambda: self.function(*args.values()), self.guard)  # type: ignore[misc]
+        self._allowed(check)
+        if error is not None:
+            self._gradient_failure(error, "calling your function on inputs that require grad")
+        grads, error = learner.run(lambda: input_gradients(value, leaves, self.seed, k), self.guard)
+        self._allowed(check)
+        if error is not None:
+            self._gradient_failure(error, "back-propagating through your function")
+        assert grads is not None
+        for name, want in expected.items():
+            got = grads.get(name)
+            if got is None or got.shape != want.shape:
+                continue  # the float64 cases already judged whether gradients flow
+            bad = ~torch.isfinite(got) & torch.isfinite(want)
+            if bool(bad.any()):
+                index = unravel(int(bad.flatten().nonzero()[0]), tuple(bad.shape))
+                where = f"grad_{name}[{', '.join(map(str, index))}]"
+                self._fail(
+                    check,
+                    "numerics.overflow",
+                    f"{where} is {float(got[index])} on the case {trial.label}, where PyTorch's"
+                    f" gradient is {float(want[index]):.6g}.",
+                    f"Your forward values are right, but on the case {trial.label} the gradient"
+                    f" {where} is {float(got[index])}: something overflows on the way back. A"
+                    " classic cause is torch.where(cond, a, b) where the branch not taken is"
+                    " inf or NaN (its gradient still flows, times 0, giving NaN), or exp() of a"
+                    " large number in a hand-written activation. Use torch.tanh / torch.sigmoid,"
+                    " or clamp before exp().",
+                )
 
     def _gradients_on(self, trial: Trial, k: int, expected: dict[str, Tensor]) -> None:
         check = results.GRADIENTS

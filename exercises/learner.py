@@ -78,7 +78,7 @@ def copied(value: Any) -> Any:
     """A copy the learner's code may change without touching the grader's inputs: tensors and
     arrays copied, containers rebuilt, anything else (numbers, a toy model) shared."""
     if isinstance(value, torch.Tensor):
-        return value.detach().clone().requires_grad_(value.requires_grad)
+        return _same_layout(value.detach()).requires_grad_(value.requires_grad)
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, tuple | list):
@@ -86,6 +86,17 @@ def copied(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: copied(v) for k, v in value.items()}
     return value
+
+
+def _same_layout(t: torch.Tensor) -> torch.Tensor:
+    """A copy with the same strides, views included: a transposed view stays transposed and an
+    expanded one keeps its stride 0 (clone() would make both contiguous), so the learner's code
+    meets the layouts callers really pass."""
+    if t.is_contiguous() or t.layout != torch.strided:
+        return t.clone()
+    storage = t.untyped_storage().clone()  # type: ignore[no-untyped-call]
+    copy = torch.empty(0, dtype=t.dtype, device=t.device)
+    return copy.set_(storage, t.storage_offset(), t.size(), t.stride())
 
 
 def same(a: Any, b: Any) -> bool:

@@ -51,32 +51,44 @@ Args = dict[str, Any]
 # -- the inputs a cell is graded on --------------------------------------------------------------
 
 
+BOTH = ("b_ih", "b_hh")
+
+
 @dataclass(frozen=True)
 class Shape:
     batch: int
     input_size: int
     hidden: int
-    bias: bool = True
+    biases: tuple[str, ...] = BOTH  # the biases given; the others are None
     scale: float = 1.0  # inputs and states drawn this large push the gates into saturation
+    strided: bool = False  # x and the weights as transposed views, the states expanded
 
     def describe(self) -> str:
         words = [f"B={self.batch}", f"I={self.input_size}", f"H={self.hidden}"]
-        if not self.bias:
+        if not self.biases:
             words.append("biases None")
+        elif self.biases != BOTH:
+            words.append(f"only {self.biases[0]} (the other bias None)")
         if self.scale != 1.0:
             words.append(f"large inputs (x{self.scale:g})")
+        if self.strided:
+            words.append("non-contiguous x and weights, expanded states")
         return ", ".join(words)
 
 
 # The first shape is the contract case (H != I, so transposed weights cannot pass by luck).
-# The others: batch 1, H = I, no biases, saturation, and a second square one without biases.
+# The others: batch 1, H = I, no biases, saturation, a second square one without biases, each
+# bias alone, and inputs that are views (transposed, expanded) rather than fresh tensors.
 SHAPES = (
     Shape(3, 5, 4),
     Shape(1, 3, 5),
     Shape(4, 6, 6),
-    Shape(3, 5, 4, bias=False),
+    Shape(3, 5, 4, biases=()),
     Shape(2, 4, 7, scale=100.0),
-    Shape(2, 3, 3, bias=False),
+    Shape(2, 3, 3, biases=()),
+    Shape(3, 4, 5, biases=("b_ih",)),
+    Shape(2, 5, 3, biases=("b_hh",)),
+    Shape(4, 3, 5, strided=True),
 )
 
 
@@ -100,9 +112,28 @@ def _cell_case(
     inputs.update({name: normal(shape.batch, shape.hidden) for name in states})
     inputs["w_ih"] = kit.uniform(gen, rows, shape.input_size, bound=bound)
     inputs["w_hh"] = kit.uniform(gen, rows, shape.hidden, bound=bound)
-    inputs["b_ih"] = kit.uniform(gen, rows, bound=bound) if shape.bias else None
-    inputs["b_hh"] = kit.uniform(gen, rows, bound=bound) if shape.bias else None
+    for name in BOTH:  # drawn either way, so a case's numbers do not depend on which are given
+        drawn = kit.uniform(gen, rows, bound=bound)
+        inputs[name] = drawn if name in shape.biases else None
+    if shape.strided:
+        for name in ("x", "w_ih", "w_hh"):
+            inputs[name] = inputs[name].T.contiguous().T  # the same values, strides swapped
+        for name in states:
+            inputs[name] = inputs[name][:1].expand(shape.batch, shape.hidden)
     return kit.Case(shape.describe(), inputs, scale=shape.scale)
+
+
+def lone_bias_as_zeros(
+    b_ih: Tensor | None, b_hh: Tensor | None
+) -> tuple[Tensor | None, Tensor | None]:
+    """One bias given alone, the other as zeros: the same sum, and torch's fused CUDA cells,
+    given a lone bias, drop it too (they add biases only in pairs)."""
+    if (b_ih is None) != (b_hh is None):
+        given = b_ih if b_ih is not None else b_hh
+        assert given is not None
+        zeros = torch.zeros_like(given)
+        return (b_ih if b_ih is not None else zeros), (b_hh if b_hh is not None else zeros)
+    return b_ih, b_hh
 
 
 # -- slips expressed as rewritten arguments --------------------------------------------------------
@@ -132,8 +163,7 @@ def gate_order(
 
 
 def without(*biases: str) -> Callable[[Args], Args]:
-    """The biases left out, as zeros: the same sums as None, and CUDA's fused cells, given one
-    bias alone, drop the other one too."""
+    """The biases left out, as zeros (see lone_bias_as_zeros)."""
 
     def transform(args: Args) -> Args:
         args = dict(args)

@@ -13,6 +13,7 @@ from reference.cellkit import (
     cell_cases,
     cell_probes,
     gate_orders,
+    lone_bias_as_zeros,
     shared_mistakes,
 )
 
@@ -37,7 +38,7 @@ def reference(
     b_hh: Tensor | None = None,
 ) -> Tensor:
     """h' of nn.GRUCell: blocks r, z, n; the reset gate multiplies (W_hn h + b_hn)."""
-    return _gru_cell(x, h, w_ih, w_hh, b_ih, b_hh)
+    return _gru_cell(x, h, w_ih, w_hh, *lone_bias_as_zeros(b_ih, b_hh))
 
 
 def variant(*, reset: str = "after", complement: bool = False) -> kit.Model:

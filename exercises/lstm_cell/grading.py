@@ -15,6 +15,7 @@ from reference.cellkit import (
     cell_cases,
     cell_probes,
     gate_orders,
+    lone_bias_as_zeros,
     shared_mistakes,
 )
 
@@ -40,7 +41,7 @@ def reference(
     b_hh: Tensor | None = None,
 ) -> tuple[Tensor, Tensor]:
     """(h', c') of nn.LSTMCell: gate blocks stacked i, f, g, o."""
-    h_next, c_next = _lstm_cell(x, (h, c), w_ih, w_hh, b_ih, b_hh)
+    h_next, c_next = _lstm_cell(x, (h, c), w_ih, w_hh, *lone_bias_as_zeros(b_ih, b_hh))
     return h_next, c_next
 
 
