@@ -113,6 +113,15 @@ class GradeResult(Verdict):
 
     @classmethod
     def from_child(cls, verdict: Verdict, *, output: str, file: str) -> GradeResult:
-        """The parent's result from the child's verdict."""
+        """The parent's result from the child's verdict, its messages without terminal control
+        sequences (they quote the learner's exceptions, which may hold any text)."""
         fields = msgspec.structs.asdict(verdict)
-        return cls(**{**fields, "checks": list(verdict.checks)}, output=output, file=file)
+        checks = [Check(c.name, c.passed, _plain(c.message)) for c in verdict.checks]
+        found = verdict.diagnosis
+        if found is not None:
+            found = Diagnosis(found.id, _plain(found.message), list(found.ids))
+        return cls(**{**fields, "checks": checks, "diagnosis": found}, output=output, file=file)
+
+
+def _plain(text: str) -> str:
+    return _CONTROL.sub("", _ESCAPES.sub("", text))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from test_grader_support import EXERCISE, GRADE, MISTAKE_FILES, REPO, exercise, grade
+from test_grader_support import EXERCISE, FIXTURES, GRADE, MISTAKE_FILES, REPO, exercise, grade
 
 from exercises import catalogue
 from exercises.results import CHECKS
@@ -281,3 +281,14 @@ def test_no_record_keeps_nothing(home: Path) -> None:
     recorded = grade("exercise", "rnn_cell", "--file", str(SOLUTION["rnn_cell"]), home=home)
     assert recorded.code == 0
     assert Store(db_path()).exercise_status()["rnn_cell"].status == "passing"
+
+
+def test_learner_escape_sequences_never_reach_the_terminal(home: Path) -> None:
+    """An exception text made of control sequences (clear screen, a fake green PASSED) shows as
+    words in the report and the JSON, never as sequences."""
+    hostile = FIXTURES / "rnn_cell" / "crash__escape_sequences.py"
+    human = grade("exercise", "rnn_cell", "--file", str(hostile), home=home)
+    assert human.code == 1 and "FAILED: rnn_cell." in human.stdout
+    assert "\x1b" not in human.stdout and "\x07" not in human.stdout
+    result = grade("exercise", "rnn_cell", "--file", str(hostile), "--json", home=home).json()
+    assert not any("\x1b" in c["message"] for c in result["checks"])
