@@ -162,6 +162,18 @@ def _tensor_contract(got: Any, want: Tensor, name: str, *, numpy_track: bool) ->
         return Problem(
             "shape", f"{name} should be a {kind}; your code returned {describe_type(got)}."
         )
+    if type(got) not in (Tensor, torch.nn.Parameter):  # a subclass could answer comparisons
+        return Problem(
+            "shape",
+            f"{name} is a {type(got).__name__}, a subclass of torch.Tensor: return a plain"
+            " tensor (the result of torch operations on the inputs).",
+        )
+    if got.layout != torch.strided:
+        return Problem(
+            "shape",
+            f"{name} is a {str(got.layout).removeprefix('torch.')} tensor: return an ordinary"
+            " dense one, as PyTorch does (drop the .to_sparse()).",
+        )
     if tuple(got.shape) != tuple(want.shape):
         return Problem(
             "shape",
