@@ -160,18 +160,16 @@ class Grading(GradientChecks):
         self._fail(check, finding.id, message, finding.message + note, finding.ids)
 
     def _call(self, inputs: dict[str, Any]) -> learner.Outcome:
+        """One call of the learner's function (numpy arrays in, on the numpy track)."""
         assert self.function is not None
         given = as_numpy(inputs) if self.numpy_track else inputs
-        outcome = learner.call(self.function, given, self.guard)
-        outcome.value = normalise(outcome.value) if outcome.error is None else None
-        return outcome
+        return learner.call(self.function, given, self.guard)
 
     def _outcome(self, trial: Trial, check: str) -> learner.Outcome:
+        """The trial's call, made once, when a check first needs it."""
         if trial.outcome is None:
             self.stage(check, f"calling {self.exercise} on the case {trial.label}")
-            assert self.function is not None
-            given = as_numpy(trial.inputs) if self.numpy_track else trial.inputs
-            trial.outcome = learner.call(self.function, given, self.guard)
+            trial.outcome = self._call(trial.inputs)
         return trial.outcome
 
     def _tol(self, trial: Trial) -> Closeness:

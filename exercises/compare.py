@@ -75,9 +75,10 @@ def _child_names(names: Names, count: int) -> list[Names] | None:
     return None
 
 
-def _join(path: str, names: Names, index: int | str) -> tuple[str, Names]:
+def _join(path: str, names: Names, index: int | str) -> str:
+    """The name of item `index` of the node named `names` (or at `path`): "best[0]"."""
     base = names if isinstance(names, str) else path
-    return f"{base}[{index!r}]" if isinstance(index, str) else f"{base}[{index}]", None
+    return f"{base}[{index!r}]" if isinstance(index, str) else f"{base}[{index}]"
 
 
 def _name(names: Names, path: str) -> str:
@@ -116,8 +117,8 @@ def contract(
             )
         sub = _child_names(names, len(want))
         for k, (g, w) in enumerate(zip(got, want, strict=True)):
-            child = sub[k] if sub else _join(path, names, k)[0]
-            problem = contract(g, w, child, numpy_track=numpy_track, path=_join(path, names, k)[0])
+            child = sub[k] if sub else _join(path, names, k)
+            problem = contract(g, w, child, numpy_track=numpy_track, path=_join(path, names, k))
             if problem:
                 return problem
         return None
@@ -127,7 +128,7 @@ def contract(
                 "shape", f"{name} must be a list; your code returned {describe_type(got)}."
             )
         for k, (g, w) in enumerate(zip(got, want, strict=False)):
-            child = _join(path, names, k)[0]
+            child = _join(path, names, k)
             problem = contract(g, w, child, numpy_track=numpy_track, path=child)
             if problem:
                 return problem
@@ -140,7 +141,7 @@ def contract(
                 f" {describe_type(got)}.",
             )
         for key in want:
-            child = _join(path, names, key)[0]
+            child = _join(path, names, key)
             problem = contract(got[key], want[key], child, numpy_track=numpy_track, path=child)
             if problem:
                 return problem
@@ -232,11 +233,11 @@ def leaves(got: Any, want: Any, names: Names, path: str = "") -> Iterator[Leaf |
             )
             return
         for k, (g, w) in enumerate(zip(got, want, strict=True)):
-            child_path = _join(path, names, k)[0]
+            child_path = _join(path, names, k)
             yield from leaves(g, w, sub[k] if sub else child_path, child_path)
     elif isinstance(want, dict):
         for key in want:
-            child_path = _join(path, names, key)[0]
+            child_path = _join(path, names, key)
             yield from leaves(got[key], want[key], child_path, child_path)
     else:
         yield Leaf(_name(names, path), got, want)
