@@ -2,8 +2,8 @@
 that fails, for any exercise folder.
 
 Everything exercise-specific comes from the folder's grading module (exercises.kit): the cases,
-the reference, the output names, the mistakes. The reference answers are computed before the
-learner's file is even loaded, so nothing the file does to torch can change them. Learner calls
+the reference, the output names, the mistakes. The learner's file runs in a process of its own
+(exercises.remote); this one, the judge, holds the reference and compares. Learner calls
 are made lazily, check by check, and cached, so the stage reported to the parent (for timeouts
 and crashes) is always the one really running. The gradient and repeat checks are in
 exercises.gradient_checks.
@@ -11,19 +11,22 @@ exercises.gradient_checks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 import torch
 
-from exercises import diagnosis, grading_module, kit, learner, results
+from exercises import diagnosis, grading_module, kit, learner, remote, results
 from exercises.compare import Closeness, are_close, contract, first_mismatch, normalise
 from exercises.diagnosis import Finding, Run, describe_mismatch, no_known_mistake
 from exercises.gradient_checks import GradientChecks, Stage
-from exercises.guard import Guard
 from exercises.protocol import Check, Diagnosis, Request, Verdict, Worst
+from exercises.sandbox import Setup
+from exercises.zygote import Zygote
 
 PRECISION_ADVICE = (
     "Your float64 results match PyTorch, so the equations are right; in float32 something loses"
@@ -57,7 +60,7 @@ class Trial:
     dtype: torch.dtype
     inputs: dict[str, Any]
     expected: Any
-    outcome: learner.Outcome | None = None
+    outcome: remote.Outcome | None = None
 
     @property
     def label(self) -> str:
@@ -78,21 +81,37 @@ def as_numpy(value: Any) -> Any:
 class Grading(GradientChecks):
     """One grading request. `run()` returns the verdict the child sends to the parent."""
 
-    def __init__(self, request: Request, guard: Guard, stage: Stage) -> None:
+    def __init__(
+        self,
+        request: Request,
+        zygote: Zygote,
+        stage: Stage,
+        *,
+        memory_mb: int,
+        protected: list[str],
+    ) -> None:
+        self.started = time.monotonic()
+        self.request = request
         self.exercise = request.exercise
         self.path = Path(request.file)
         self.seed = request.seed
         self.numpy_track = request.track == "numpy"
         # The numpy track runs on the CPU whatever was asked: numpy has no other device.
         self.device = torch.device("cpu") if self.numpy_track else resolve_device(request.device)
-        self.module = grading_module.load(Path(request.folder), guard)
-        self.guard = guard
-        guard.prepare(list(self.module.forbidden))
-        self.stage = stage
+        self.module = grading_module.load(Path(request.folder))
+        self._zygote = zygote
+        self._setup = Setup(
+            memory_mb=memory_mb,
+            cuda=self.device.type == "cuda",
+            protected=protected,
+            ancestors=[zygote.pid, os.getpid(), os.getppid()],
+        )
+        self._send_stage = stage
+        self.current = (results.LOADS, "loading your file")
+        self.learner: remote.Learner | None = None
         self.checks: list[Check] = []
         self.diagnosis: Diagnosis | None = None
         self.worst: Worst | None = None
-        self.function: Callable[..., Any] | None = None
         drawn = self.module.cases(self.seed)
         self.trials = {
             dtype: [self._trial(c, dtype) for c in drawn] for dtype in self.module.dtypes
@@ -109,7 +128,32 @@ class Grading(GradientChecks):
 
     # -- driving ---------------------------------------------------------------------------
 
+    def stage(self, check: str, doing: str) -> None:
+        self.current = (check, doing)
+        self._send_stage(check, doing)
+
     def run(self) -> Verdict:
+        try:
+            self._checks()
+        except remote.Ended as end:
+            self.checks = [c for c in self.checks if c.name != self.current[0]]
+            with contextlib.suppress(_Stop):
+                self._fail(self.current[0], end.diagnosis, end.message)
+        finally:
+            if self.learner is not None:
+                self.learner.close()
+        return Verdict(
+            exercise=self.exercise,
+            passed=self.diagnosis is None and all(c.passed for c in self.checks),
+            device=self.device.type,
+            seed=self.seed,
+            checks=list(self.checks),
+            diagnosis=self.diagnosis,
+            worst=self.worst,
+            skipped=self._skipped(),
+        )
+
+    def _checks(self) -> None:
         try:
             self._loads()
             self._implemented()
@@ -124,16 +168,6 @@ class Grading(GradientChecks):
             self._unchanged()
         except _Stop:
             pass
-        return Verdict(
-            exercise=self.exercise,
-            passed=self.diagnosis is None and all(c.passed for c in self.checks),
-            device=self.device.type,
-            seed=self.seed,
-            checks=list(self.checks),
-            diagnosis=self.diagnosis,
-            worst=self.worst,
-            skipped=self._skipped(),
-        )
 
     def _skipped(self) -> list[str]:
         """The checks of results.CHECKS this exercise has no part in."""
@@ -159,13 +193,13 @@ class Grading(GradientChecks):
     def _fail_with(self, check: str, finding: Finding, message: str, note: str = "") -> NoReturn:
         self._fail(check, finding.id, message, finding.message + note, finding.ids)
 
-    def _call(self, inputs: dict[str, Any]) -> learner.Outcome:
+    def _call(self, inputs: dict[str, Any]) -> remote.Outcome:
         """One call of the learner's function (numpy arrays in, on the numpy track)."""
-        assert self.function is not None
+        assert self.learner is not None
         given = as_numpy(inputs) if self.numpy_track else inputs
-        return learner.call(self.function, given, self.guard)
+        return self.learner.call(given)
 
-    def _outcome(self, trial: Trial, check: str) -> learner.Outcome:
+    def _outcome(self, trial: Trial, check: str) -> remote.Outcome:
         """The trial's call, made once, when a check first needs it."""
         if trial.outcome is None:
             self.stage(check, f"calling {self.exercise} on the case {trial.label}")
@@ -180,9 +214,19 @@ class Grading(GradientChecks):
 
     def _loads(self) -> None:
         self.stage(results.LOADS, "loading your file")
+        self.learner = remote.Learner(
+            self._zygote,
+            self._setup,
+            deadline=self.started + self.request.timeout,
+            timeout=self.request.timeout,
+            doing=lambda: self.current[1],
+        )
         try:
-            self.function = learner.load(
-                self.path, self.exercise, self.guard, numpy_only=self.numpy_track
+            self.learner.load(
+                self.path,
+                self.exercise,
+                numpy_only=self.numpy_track,
+                forbidden=tuple(self.module.forbidden),
             )
         except learner.Failure as failure:
             self._fail(results.LOADS, failure.diagnosis, failure.message)
@@ -190,7 +234,7 @@ class Grading(GradientChecks):
 
     def _implemented(self) -> None:
         error = self._outcome(self.first, results.IMPLEMENTED).error
-        if isinstance(error, NotImplementedError):
+        if error is not None and error.diagnosis == "not_implemented":
             self._fail(
                 results.IMPLEMENTED,
                 "not_implemented",
@@ -203,14 +247,10 @@ class Grading(GradientChecks):
 
     def _allowed(self, check: str) -> None:
         """Fail `check` if any learner code so far touched a forbidden API."""
-        if self.guard.used:
-            used = self.guard.used[0]
-            self._fail(
-                check,
-                "forbidden_api",
-                f"Your code uses {used}.",
-                f"Your code uses {used}. {learner.FORBIDDEN_ADVICE}",
-            )
+        assert self.learner is not None
+        if self.learner.used:
+            what, advice = self.learner.used[0]
+            self._fail(check, "forbidden_api", f"Your code {what}.", f"Your code {what}. {advice}")
 
     def _contract(self) -> None:
         for dtype in self.module.dtypes:
@@ -318,9 +358,9 @@ class Grading(GradientChecks):
             self._fail(check, problem.diagnosis, text, problem.advice)
         return normalise(outcome.value)
 
-    def _crashed(self, trial: Trial, error: BaseException, check: str) -> NoReturn:
+    def _crashed(self, trial: Trial, error: remote.Raised, check: str) -> NoReturn:
         self._allowed(check)
-        diagnosis_id, message = learner.describe(error, self.path)
+        diagnosis_id, message = error.diagnosis, error.message
         text = f"On the case {trial.label} your code fails: {message}"
         if "cannot be multiplied" in message:
             text += " (Weights are stored [out_features, in_features]: x @ w_ih.T, not x @ w_ih.)"

@@ -1,8 +1,11 @@
-"""The grader's child process: imports torch once, then grades requests until its pipe closes.
+"""The grader's child, the judge: imports torch once, then grades requests until its pipe closes.
 
-Learner code runs only here. The parent starts this module with `python -I` (see runner.py) and
-talks to it over two dedicated pipes, never over stdout, so nothing the learner prints can pose
-as a verdict: stdout and stderr go to a file the parent shows apart as "your code printed".
+It never runs learner code. Right after importing torch, before any grading module is loaded,
+it forks the template of learner's processes (exercises.zygote); each request gets a fresh
+learner's process from it, which runs the learner's file and sends back plain data, while this
+process computes the reference, compares and decides. The parent (exercises.runner) starts it
+with `python -I` and talks to it over two dedicated pipes, never over stdout: stdout and stderr
+go to a capture file the parent shows apart as "your code printed".
 
 The protocol (one Request per line on --requests, one Event per line on --events) is
 exercises.protocol's structs. Several requests may come one after another: that is the "warm
@@ -13,51 +16,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import signal
-import sys
-from collections.abc import Callable
+from pathlib import Path
 from typing import IO
 
-from exercises.checks import Grading, UsageProblem
-from exercises.grading_module import GradingModuleError
-from exercises.guard import Guard, block_imports
 from exercises.protocol import Event, Failed, Ready, Request, Result, Stage, Usage, decode_request
 from exercises.protocol import encode as encode_message
-
-# Learner prints go to the capture file; the grader keeps this much of it at most.
-OUTPUT_LIMIT_BYTES = 8 * 1024 * 1024
-
-
-def _vm_data_bytes() -> int:
-    """The process's current data segment size (what RLIMIT_DATA counts), 0 if unknown."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmData:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _limit_resources(memory_mb: int) -> None:
-    """Cap data memory (a hog gets MemoryError, not the machine) and the size of printed output.
-
-    The soft data limit is lifted before CUDA starts (its driver maps large regions); the parent's
-    RSS watchdog still applies there.
-    """
-    data = _vm_data_bytes()
-    if data:
-        resource.setrlimit(
-            resource.RLIMIT_DATA, (data + memory_mb * 1024 * 1024, resource.RLIM_INFINITY)
-        )
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_BYTES))
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long print fails, the process lives
-
-
-def _lift_data_limit() -> None:
-    resource.setrlimit(resource.RLIMIT_DATA, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+from exercises.zygote import Zygote
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -67,39 +31,59 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-mb", type=int, required=True)
     args = parser.parse_args(argv)
 
+    zygote = Zygote(close_in_child=[args.requests, args.events])
+    _no_core_access()
+    # The judge's own code, loaded only now: the template holds none of it.
+    from exercises.checks import Grading, UsageProblem
+    from exercises.grading_module import GradingModuleError
+
     events = os.fdopen(args.events, "w", encoding="utf-8", buffering=1)
     requests = os.fdopen(args.requests, "r", encoding="utf-8")
 
     def send(message: Event) -> None:
         events.write(encode_message(message).decode())
 
-    guard = Guard()
-    block_imports(guard)
-    _limit_resources(args.memory_mb)
     send(Ready())
     for line in requests:
-        _serve(decode_request(line), guard, send)
+        request = decode_request(line)
+        rid = request.id
+
+        def stage(check: str, doing: str, rid: str = rid) -> None:
+            send(Stage(rid, check, doing))
+
+        try:
+            grading = Grading(
+                request, zygote, stage, memory_mb=args.memory_mb, protected=_protected(request)
+            )
+            send(Result(rid, grading.run()))
+        except UsageProblem as exc:
+            send(Usage(rid, str(exc)))
+        except GradingModuleError as exc:  # the exercise's own bug: the dev check names it
+            send(Failed(rid, str(exc)))
+        except Exception as exc:  # a bug in the grader: say so, keep serving
+            send(Failed(rid, f"{type(exc).__name__}: {exc}"))
     _exit(events)
 
 
-def _serve(request: Request, guard: Guard, send: Callable[[Event], None]) -> None:
-    rid = request.id
+def _protected(request: Request) -> list[str]:
+    """Folders learner code may not read: every exercise's (solutions, grading modules) and the
+    references' package. (The grader's own modules stay readable: torch.compile reads the
+    source of the guard's hooks it traces through.)"""
+    import reference
+
+    folders = [p for p in Path(request.folder).parent.iterdir() if (p / "exercise.yaml").exists()]
+    return [*map(str, folders), str(Path(reference.__file__).parent)]
+
+
+def _no_core_access() -> None:
+    """Make this process non-dumpable: another process of the same user (learner code) can then
+    not open its /proc entries (its pipes, its memory)."""
     try:
-        if request.device != "cpu":
-            _lift_data_limit()
+        import ctypes
 
-        def stage(check: str, doing: str) -> None:
-            send(Stage(rid, check, doing))
-
-        send(Result(rid, Grading(request, guard, stage).run()))
-    except UsageProblem as exc:
-        send(Usage(rid, str(exc)))
-    except GradingModuleError as exc:  # the exercise's own bug: the dev check names it
-        send(Failed(rid, str(exc)))
-    except Exception as exc:  # a bug in the grader: say so, keep serving
-        send(Failed(rid, f"{type(exc).__name__}: {exc}"))
-    finally:
-        sys.modules.pop(f"learner_{request.exercise}", None)
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+    except (OSError, AttributeError):
+        pass
 
 
 def _exit(events: IO[str]) -> None:

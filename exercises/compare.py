@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from exercises.backprop import tensors as tensors
 from exercises.kit import Case
 from exercises.protocol import Worst
 
@@ -331,14 +332,3 @@ def unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
         flat, i = divmod(flat, size)
         index.append(i)
     return tuple(reversed(index))
-
-
-def tensors(value: Any) -> list[Tensor]:
-    """The floating tensors of a result, in order (what a gradient check projects onto)."""
-    if isinstance(value, Tensor):
-        return [value] if value.is_floating_point() else []
-    if isinstance(value, tuple | list):
-        return [t for v in value for t in tensors(v)]
-    if isinstance(value, dict):
-        return [t for k in sorted(value) for t in tensors(value[k])]
-    return []

@@ -10,31 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import torch
 from torch import Tensor
 
-from exercises import learner, results
-from exercises.compare import (
-    Closeness,
-    contract,
-    first_mismatch,
-    normalise,
-    tensors,
-    unravel,
-)
+from exercises import results
+from exercises.backprop import input_gradients, leaf_copies
+from exercises.compare import Closeness, contract, first_mismatch, unravel
 from exercises.diagnosis import describe_mismatch
-from exercises.guard import Guard
 from exercises.kit import Case
 from exercises.protocol import Check, Worst
+from exercises.remote import Learner, Raised
 
 if TYPE_CHECKING:
     from exercises.checks import Trial
     from exercises.grading_module import GradingModule
 
 Stage = Callable[[str, str], None]  # (check name, what is running) -> None
-PROJECTION_STREAM = 7919  # offsets the seed of the random loss weights from the cases' streams
 
 
 class GradientChecks:
@@ -43,14 +36,15 @@ class GradientChecks:
     exercise: str
     path: Path
     seed: int
-    guard: Guard
-    stage: Stage
-    function: Callable[..., Any] | None
+    learner: Learner | None
     worst: Worst | None
     checks: list[Check]
     module: GradingModule
     trials: dict[torch.dtype, list[Trial]]
     grad_expected: list[dict[str, Tensor]]
+
+    def stage(self, check: str, doing: str) -> None:
+        raise NotImplementedError
 
     def _fail(
         self,
@@ -128,19 +122,22 @@ class GradientChecks:
         `strict` first requires the result's shape and its connection to the graph."""
         check = results.GRADIENTS
         self.stage(check, f"computing gradients on the case {trial.label}")
-        args, leaves = leaf_copies(trial.inputs, self.module.differentiable)
-        value, error = learner.run(lambda: self.function(*args.values()), self.guard)  # type: ignore[misc]
+        assert self.learner is not None
+        differentiable = tuple(self.module.differentiable)
+        graded = self.learner.gradients(trial.inputs, differentiable, self.seed, k)
         self._allowed(check)
-        if error is not None:
-            self._gradient_failure(error, "calling your function on inputs that require grad")
-        if strict and contract(value, trial.expected, self.module.output, numpy_track=False):
+        if graded.error is not None and graded.phase == "call":
+            self._gradient_failure(
+                graded.error, "calling your function on inputs that require grad"
+            )
+        if strict and contract(graded.value, trial.expected, self.module.output, numpy_track=False):
             self._fail(
                 check,
                 "shape",
                 f"With inputs that require grad, your result no longer has the shape of"
                 f" PyTorch's (case {trial.label}).",
             )
-        if strict and any(not o.requires_grad for o in tensors(normalise(value))):
+        if strict and not all(graded.connected):
             self._fail(
                 check,
                 "not_differentiable",
@@ -149,12 +146,9 @@ class GradientChecks:
                 " round trip, .detach(), .data, .item(), torch.tensor(...) of a result), so"
                 " training could not learn through it. Stay with torch operations.",
             )
-        grads, error = learner.run(lambda: input_gradients(value, leaves, self.seed, k), self.guard)
-        self._allowed(check)
-        if error is not None:
-            self._gradient_failure(error, "back-propagating through your function")
-        assert grads is not None
-        return grads
+        if graded.error is not None:
+            self._gradient_failure(graded.error, "back-propagating through your function")
+        return {name: g if isinstance(g, Tensor) else None for name, g in graded.grads.items()}
 
     def _gradients_on(self, trial: Trial, k: int, expected: dict[str, Tensor]) -> None:
         check = results.GRADIENTS
@@ -190,11 +184,11 @@ class GradientChecks:
                     " this.",
                 )
 
-    def _gradient_failure(self, error: BaseException, doing: str) -> NoReturn:
-        diagnosis, message = learner.describe(error, self.path)
+    def _gradient_failure(self, error: Raised, doing: str) -> NoReturn:
+        diagnosis, message = error.diagnosis, error.message
         if diagnosis != "crash":
             self._fail(results.GRADIENTS, diagnosis, message)
-        if "leaf Variable that requires grad" in str(error):
+        if "leaf Variable that requires grad" in error.text:
             changed = ", ".join(self._mutated()) or "one of its inputs"
             self._fail(
                 results.GRADIENTS,
@@ -212,43 +206,3 @@ class GradientChecks:
             " step a torch operation on the given tensors (no .numpy(), no in-place changes to"
             " values autograd still needs, e.g. sigmoid_() on a tensor used again later).",
         )
-
-
-def leaf_copies(
-    inputs: dict[str, Any], differentiable: tuple[str, ...] | Any
-) -> tuple[dict[str, Any], dict[str, Tensor]]:
-    """The inputs with every floating tensor under a differentiable name replaced by a fresh
-    leaf that requires grad, and those leaves by name ("x", "hx[0]")."""
-    leaves: dict[str, Tensor] = {}
-
-    def leaf(value: Any, name: str) -> Any:
-        if isinstance(value, Tensor) and value.is_floating_point():
-            copy = value.detach().clone().requires_grad_()
-            leaves[name] = copy
-            return copy
-        if isinstance(value, tuple | list):
-            return type(value)(leaf(v, f"{name}[{k}]") for k, v in enumerate(value))
-        return value
-
-    args = {k: leaf(v, k) if k in differentiable else v for k, v in inputs.items()}
-    return args, leaves
-
-
-def projections(outs: list[Tensor], seed: int, k: int) -> list[Tensor]:
-    """Fixed random weights p for the scalar loss sum(out * p), so no gradient is trivial."""
-    gen = torch.Generator().manual_seed(seed * 1009 + PROJECTION_STREAM + k)
-    return [
-        torch.randn(o.shape, generator=gen, dtype=torch.float64).to(o.device, o.dtype) for o in outs
-    ]
-
-
-def input_gradients(
-    value: Any, leaves: dict[str, Tensor], seed: int, k: int
-) -> dict[str, Tensor | None]:
-    """Gradients of sum(out * p) over the result's floating tensors, for every leaf."""
-    outs = tensors(normalise(value))
-    loss = torch.stack(
-        [(o * p).sum() for o, p in zip(outs, projections(outs, seed, k), strict=True)]
-    ).sum()
-    grads = torch.autograd.grad(loss, list(leaves.values()), allow_unused=True)
-    return dict(zip(leaves, grads, strict=True))

@@ -1,8 +1,8 @@
-"""An exercise's own grading module (its folder's grading.py), loaded by path (child side).
+"""An exercise's own grading module (its folder's grading.py), loaded by path (judge side).
 
-The child refuses imports of the grader's packages to learner code (exercises.guard); a grading
-module is the grader's own code, so it is executed with them visible (`Guard.grader_imports`).
-Its declarations (see exercises.kit) are read once per file version, with their defaults.
+Only the judge loads it, after the learner's process template was forked, so no learner's
+process ever holds a reference. Its declarations (see exercises.kit) are read once per file
+version, with their defaults.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import torch
 
 from exercises import kit
 from exercises.catalogue import GRADING_FILE
-from exercises.guard import Guard
 from exercises.protocol import Tolerance
 
 Names = str | tuple["Names", ...]
@@ -55,7 +54,7 @@ class GradingModule:
 _loaded: dict[tuple[str, int], GradingModule] = {}
 
 
-def load(folder: Path, guard: Guard | None = None) -> GradingModule:
+def load(folder: Path) -> GradingModule:
     """The grading module of the exercise in `folder` (cached while the file is unchanged)."""
     path = folder / GRADING_FILE
     try:
@@ -63,21 +62,17 @@ def load(folder: Path, guard: Guard | None = None) -> GradingModule:
     except OSError as exc:
         raise GradingModuleError(f"{path}: {exc.strerror}") from None
     if key not in _loaded:
-        _loaded[key] = _read(folder.name, path, guard)
+        _loaded[key] = _read(folder.name, path)
     return _loaded[key]
 
 
-def _read(name: str, path: Path, guard: Guard | None) -> GradingModule:
+def _read(name: str, path: Path) -> GradingModule:
     spec = importlib.util.spec_from_file_location(f"rnnprep_grading_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     try:
-        if guard is None:
-            spec.loader.exec_module(module)
-        else:
-            with guard.grader_imports():
-                spec.loader.exec_module(module)
+        spec.loader.exec_module(module)
     except Exception as exc:
         raise GradingModuleError(f"{path} fails to load: {type(exc).__name__}: {exc}") from exc
     return GradingModule(

@@ -1,73 +1,75 @@
-"""Runs learner code with the ready-made recurrent cells out of reach (child side).
+"""What learner code may not do, watched in the learner's process (exercises.sandbox).
 
-While learner code runs, every forbidden torch entry point (torch.lstm_cell, nn.LSTMCell, the
-same ops reached through torch._VF, torch._C._VariableFunctions or torch.ops.aten, ...) is
-replaced by a tripwire that records the use and raises. Reading the source would miss
-`getattr(torch, "lstm" + "_cell")`; a tripwire does not. Afterwards the torch namespaces are put
-back exactly as they were, which also undoes any monkeypatching by the learner's file, so the
-reference and the next grading in the same process see an untouched torch. Importing the
-`reference` or `exercises` packages is refused outright.
+Behaviour is judged, not imports or attribute reads:
+- A call of a forbidden torch operation, however it was reached (torch.lstm_cell, torch._VF,
+  torch.ops.aten, torch._C._jit_get_operation, an nn.LSTMCell's forward), is seen by a
+  TorchFunctionMode as the operation's name; a ready-made cell written in Python (torch.nn,
+  torch.ao's quantizable LSTM, torch._decomp's cells) by a profile hook that matches the code
+  it runs: its module and qualified name, not the name it was reached by.
+- An audit hook refuses what a function computing from its arguments never needs: opening the
+  grader's files or another process's /proc entries, starting programs, loading native code with
+  ctypes, signalling the grader's processes. Forking is allowed but noted (whatever it starts is
+  killed with the learner's process).
+Every refusal is kept in `used`, so a learner's `except` cannot hide it from the verdict.
+Importing the `reference` or `exercises` packages is refused outright.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib.abc
-import itertools
-import operator
+import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import ModuleType
+from pathlib import Path
+from types import FrameType
 from typing import Any
 
-import torch
+from torch.overrides import TorchFunctionMode
 
 BLOCKED_PACKAGES = ("reference", "exercises")
 
-_MISSING = object()
+FORBIDDEN_ADVICE = (
+    "The exercise is to build it yourself from matrix products and activations (x @ w.T or"
+    " F.linear, torch.sigmoid, torch.tanh). Ready-made recurrent cells and layers (nn.RNNCell/"
+    "LSTMCell/GRUCell, nn.RNN/LSTM/GRU, torch.*_cell, torch._VF) and the grader's own packages"
+    " are off limits."
+)
+SANDBOX_ADVICE = (
+    "A graded function computes its result from its arguments: reading the grader's files,"
+    " touching other processes, starting programs or loading native code is refused."
+)
+
+_PROGRAMS = frozenset(
+    {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "pty.spawn"}
+)
+_NATIVE = frozenset({"ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle"})
+_SIGNALS = frozenset({"os.kill", "os.killpg"})
+_LINKS = frozenset({"os.link", "os.rename", "shutil.copyfile", "shutil.copytree"})
 
 
 class ForbiddenAPIUsed(BaseException):
-    """Raised by a tripwire: a BaseException, so `except Exception` in learner code misses it."""
+    """Raised where a forbidden operation is called: a BaseException, so `except Exception` in
+    learner code misses it."""
 
 
-class _Tripwire:
-    """Stands in for a forbidden function or class: calling, subclassing or using it trips."""
+Use = tuple[str, str]  # (what the code did, "uses torch.lstm_cell"; the advice that goes with it)
 
-    def __init__(self, name: str, guard: Guard) -> None:
-        self._name = name
+
+class _Calls(TorchFunctionMode):
+    """Sees every torch operation called while active, however the learner reached it."""
+
+    def __init__(self, guard: Guard) -> None:
+        super().__init__()
         self._guard = guard
 
-    def _trip(self) -> Any:
-        self._guard.used.append(self._name)
-        raise ForbiddenAPIUsed(f"{self._name} is not allowed in this exercise")
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._trip()
-
-    def __mro_entries__(self, bases: tuple[Any, ...]) -> Any:
-        return self._trip()
-
-    def __getattr__(self, attr: str) -> Any:
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        return self._trip()
-
-
-class _Filtered:
-    """A namespace (torch._VF, torch._C._VariableFunctions, ...) with some names tripwired."""
-
-    def __init__(self, inner: Any, blocked: dict[str, _Tripwire]) -> None:
-        self._inner = inner
-        self._blocked = blocked
-
-    def __getattr__(self, attr: str) -> Any:
-        if attr in self._blocked:
-            return self._blocked[attr]._trip()
-        return getattr(self._inner, attr)
-
-    def __dir__(self) -> list[str]:
-        return dir(self._inner)
+    def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        name = str(getattr(func, "__name__", "")).split(".")[0]
+        if name in self._guard.ops:
+            self._guard.trip(f"torch.{name}")
+        return func(*args, **(kwargs or {}))
 
 
 class _ImportBlocker(importlib.abc.MetaPathFinder):
@@ -75,153 +77,156 @@ class _ImportBlocker(importlib.abc.MetaPathFinder):
         self._guard = guard
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> None:
-        if fullname.split(".")[0] in BLOCKED_PACKAGES and not self._guard.trusted:
-            self._guard.used.append(f"import {fullname}")
+        if fullname.split(".")[0] in BLOCKED_PACKAGES:
+            self._guard.used.append((f"imports {fullname}", FORBIDDEN_ADVICE))
             raise ImportError(f"importing {fullname!r} is not allowed in an exercise")
         return None
 
 
-def _resolve(dotted: str) -> Any:
-    """The object a dotted name like 'torch.nn.LSTMCell' denotes, or _MISSING."""
-    parts = dotted.split(".")
-    obj: Any = sys.modules.get(parts[0], _MISSING)
-    for part in parts[1:]:
-        obj = getattr(obj, part, _MISSING)
-    return obj
-
-
-def _torch_modules() -> list[ModuleType]:
-    return [
-        m
-        for name, m in list(sys.modules.items())
-        if (name == "torch" or name.startswith("torch.")) and isinstance(m, ModuleType)
-    ]
-
-
 class Guard:
-    """Tripwires for forbidden names, installed only inside `with guard.active():`.
-
-    `prepare(forbidden)` picks the names for the next grading and clears `used`, the list of
-    every forbidden name touched since (kept even when learner code catches the exception).
-    One guard serves a whole child process; each distinct list costs one ~10 ms namespace scan.
-    """
+    """The watch over one learner's process. `prepare(forbidden)` once, then learner code runs
+    inside `with guard.active():`."""
 
     def __init__(self) -> None:
-        self.used: list[str] = []
-        self.trusted = False  # inside grader_imports(): the grader's own code is importing
-        self._hidden: dict[str, ModuleType] = {}  # the grader's modules, out of sys.modules
-        self._plans: dict[tuple[str, ...], list[tuple[Any, str, Any]]] = {}
-        self._patches: list[tuple[Any, str, Any]] = []
-        # Namespaces a learner's file might monkeypatch; restored after every call.
-        self._snapshots = [
-            (ns, dict(vars(ns))) for ns in (torch, torch.nn, torch.nn.functional, torch.Tensor)
-        ]
+        self.used: list[Use] = []
+        self.ops: frozenset[str] = frozenset()
+        self._codes: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        self._mode = _Calls(self)
+        self._running = False
+        self._protected: tuple[str, ...] = ()
+        self._ancestors: frozenset[int] = frozenset()
 
-    def prepare(self, forbidden: list[str]) -> None:
-        key = tuple(forbidden)
-        if key not in self._plans:
-            self._plans[key] = self._plan(forbidden)
-        self._patches = self._plans[key]
-        self.used.clear()
+    # -- forbidden operations ------------------------------------------------------------------
 
-    def _plan(self, forbidden: list[str]) -> list[tuple[Any, str, Any]]:
-        """(owner, attribute, replacement) for every place a forbidden object can be reached."""
-        targets: dict[int, _Tripwire] = {}
-        op_names: dict[str, _Tripwire] = {}
+    def prepare(self, forbidden: list[str] | tuple[str, ...]) -> None:
+        """Watch for calls of the dotted torch names in `forbidden`: C operations by name, Python
+        functions and classes by their code."""
+        ops: set[str] = set()
+        codes: dict[str, tuple[set[str], set[str]]] = {}
         for dotted in forbidden:
             obj = _resolve(dotted)
-            if obj is _MISSING:
-                continue  # absent from this torch build: nothing to reach
-            wire = _Tripwire(dotted, self)
-            targets[id(obj)] = wire
-            if callable(obj) and not isinstance(obj, type):
-                op_names[dotted.rsplit(".", 1)[1]] = wire
-        vf_class = torch._C._VariableFunctionsClass  # type: ignore[attr-defined]  # no stub
-        filtered = {
-            id(torch._VF): _Filtered(torch._VF, op_names),
-            id(torch._C._VariableFunctions): _Filtered(torch._C._VariableFunctions, op_names),
-            id(vf_class): _Filtered(vf_class, op_names),
-        }
-        replacements: dict[int, Any] = {**targets, **filtered}
-        patches: list[tuple[Any, str, Any]] = []
-        for module in _torch_modules():
-            for attr, value in list(vars(module).items()):
-                if id(value) in replacements:
-                    patches.append((module, attr, replacements[id(value)]))
-        patches.append((sys.modules, "torch._VF", filtered[id(torch._VF)]))
-        patches.extend((torch.ops.aten, name, wire) for name, wire in op_names.items())
-        return patches
+            if isinstance(obj, type):
+                _add(codes, obj.__module__, obj.__qualname__, whole=True)
+            elif hasattr(obj, "__code__") and hasattr(obj, "__module__"):
+                _add(codes, obj.__module__, obj.__qualname__, whole=False)
+            else:
+                ops.add(dotted.rsplit(".", 1)[-1])
+                if obj is None:  # a module not loaded yet: any split may be the module
+                    parts = dotted.split(".")
+                    for cut in range(1, len(parts)):
+                        module, qual = ".".join(parts[:cut]), ".".join(parts[cut:])
+                        _add(codes, module, qual, whole=True)
+        self.ops = frozenset(ops)
+        self._codes = {m: (frozenset(q), tuple(f"{p}." for p in c)) for m, (q, c) in codes.items()}
+        threading.setprofile(self._thread_start)  # threads the learner starts are watched too
+
+    def trip(self, what: str) -> None:
+        self.used.append((f"uses {what}", FORBIDDEN_ADVICE))
+        raise ForbiddenAPIUsed(f"{what} is not allowed in this exercise")
+
+    def _profile(self, frame: FrameType, event: str, arg: Any) -> None:
+        if event != "call":
+            return
+        module = frame.f_globals.get("__name__")
+        watched = self._codes.get(module) if isinstance(module, str) else None
+        if watched is None:
+            return
+        qual = frame.f_code.co_qualname
+        if qual in watched[0] or qual.startswith(watched[1]):
+            self.trip(f"{module}.{qual}")
+
+    def _thread_start(self, frame: FrameType, event: str, arg: Any) -> None:
+        """The first event of a thread the learner started: watch it for its whole life."""
+        self._mode.__enter__()  # type: ignore[no-untyped-call]
+        sys.setprofile(self._profile)
+        self._profile(frame, event, arg)
 
     @contextmanager
     def active(self) -> Iterator[None]:
-        """Tripwires in place for the duration; torch restored afterwards, whatever happened."""
-        saved = [(owner, attr, _get(owner, attr)) for owner, attr, _ in self._patches]
+        """Learner code runs inside: calls watched, files and processes guarded."""
+        self._running = True
+        sys.setprofile(self._profile)
         try:
-            for owner, attr, replacement in self._patches:
-                _set(owner, attr, replacement)
-            yield
+            with self._mode:
+                yield
         finally:
-            for owner, attr, original in saved:
-                _set(owner, attr, original)
-            self._restore_namespaces()
+            sys.setprofile(None)
+            self._running = False
 
-    @contextmanager
-    def grader_imports(self) -> Iterator[None]:
-        """The grader's packages importable for the duration (to load an exercise's grading
-        module, which is grader code); hidden from sys.modules again afterwards."""
-        sys.modules.update(self._hidden)
-        self.trusted = True
-        try:
-            yield
-        finally:
-            self.trusted = False
-            self.hide_grader_modules()
+    # -- the process around the code -----------------------------------------------------------
 
-    def hide_grader_modules(self) -> None:
-        """Take the grader's packages out of sys.modules (kept here), so that learner code's
-        `import reference...` goes through the blocker instead of the module cache."""
+    def seal(self, protected: list[str], ancestors: list[int]) -> None:
+        """From now on: the grader's packages cannot be imported, `protected` folders cannot be
+        read and `ancestors` (the grader's processes) cannot be signalled, by learner code."""
         for name in [n for n in sys.modules if n.split(".")[0] in BLOCKED_PACKAGES]:
-            self._hidden[name] = sys.modules.pop(name)
+            del sys.modules[name]
+        sys.meta_path.insert(0, _ImportBlocker(self))
+        self._protected = tuple(os.path.realpath(p) + os.sep for p in protected)
+        self._ancestors = frozenset(ancestors)
+        sys.addaudithook(self._audit)
 
-    def _restore_namespaces(self) -> None:
-        for namespace, snapshot in self._snapshots:
-            current = vars(namespace)
-            if isinstance(namespace, type):  # an added method would shadow an inherited one
-                for attr in current.keys() - snapshot.keys():
-                    delattr(namespace, attr)
-            # Additions to modules stay: torch adds submodules as attributes when they load.
-            values = map(current.get, snapshot, itertools.repeat(_MISSING))
-            if all(map(operator.is_, values, snapshot.values())):
-                continue  # the usual case, checked at C speed
-            for attr, value in snapshot.items():
-                if current.get(attr, _MISSING) is not value:
-                    setattr(namespace, attr, value)
+    def _learner_here(self) -> bool:
+        return self._running or threading.current_thread() is not threading.main_thread()
+
+    def _audit(self, event: str, args: tuple[Any, ...]) -> None:
+        if not self._learner_here():
+            return
+        if event == "open":
+            self._check_open(args[0])
+        elif event in _PROGRAMS:
+            self._refuse(f"starts a program ({event})")
+        elif event in _NATIVE:
+            self._refuse(f"loads native code through ctypes ({event})")
+        elif event in _SIGNALS:
+            target = int(args[0])
+            if target == -1 or abs(target) in self._ancestors:
+                self._refuse(f"signals the grader's process {abs(target)}")
+        elif event in _LINKS and args and self._is_protected(args[0]):
+            self._refuse(f"copies or links the grader's file {args[0]}")
+        elif event == "os.fork":
+            self.used.append(("starts a process (os.fork)", SANDBOX_ADVICE))
+
+    def _check_open(self, path: Any) -> None:
+        if isinstance(path, int) or path is None:
+            return  # an fd the process already holds
+        try:
+            text = os.fsdecode(path)
+        except TypeError:
+            return
+        parts = Path(os.path.abspath(text)).parts
+        own = (str(os.getpid()), "self", "thread-self")
+        if len(parts) > 2 and parts[1] == "proc" and parts[2].isdigit() and parts[2] not in own:
+            self._refuse(f"opens {text}")
+        if self._is_protected(text):
+            self._refuse(f"opens the grader's file {text}")
+
+    def _is_protected(self, path: Any) -> bool:
+        try:
+            real = os.path.realpath(os.fsdecode(path))
+        except (TypeError, ValueError):
+            return False
+        return any((real + os.sep).startswith(root) for root in self._protected)
+
+    def _refuse(self, what: str) -> None:
+        self.used.append((what, SANDBOX_ADVICE))
+        raise PermissionError(errno.EACCES, f"the grader refuses: your code {what}")
 
 
-def _get(owner: Any, attr: str) -> Any:
-    if isinstance(owner, dict):
-        return owner.get(attr, _MISSING)
-    return vars(owner).get(attr, _MISSING)
+def _add(
+    codes: dict[str, tuple[set[str], set[str]]], module: str, qual: str, *, whole: bool
+) -> None:
+    exact, classes = codes.setdefault(module, (set(), set()))
+    exact.add(qual)
+    if whole:
+        classes.add(qual)
 
 
-def _set(owner: Any, attr: str, value: Any) -> None:
-    if isinstance(owner, dict):
-        if value is _MISSING:
-            owner.pop(attr, None)
-        else:
-            owner[attr] = value
-    elif value is _MISSING:
-        if attr in vars(owner):
-            delattr(owner, attr)
-    else:
-        setattr(owner, attr, value)
-
-
-def block_imports(guard: Guard) -> None:
-    """Refuse imports of the grader's own packages from now on, even ones already loaded.
-
-    The grader keeps direct references to what it needs; forgetting the modules in sys.modules
-    makes `import reference.cellkit` go through the blocker instead of the module cache.
-    """
-    guard.hide_grader_modules()
-    sys.meta_path.insert(0, _ImportBlocker(guard))
+def _resolve(dotted: str) -> Any:
+    """The object a dotted name like 'torch.nn.LSTMCell' denotes among loaded modules, or None."""
+    parts = dotted.split(".")
+    obj: Any = sys.modules.get(parts[0])
+    for part in parts[1:]:
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj

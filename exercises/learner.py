@@ -1,8 +1,8 @@
 """Loading the learner's file and running its code, with failures told in the learner's terms.
 
-Child side. Everything the learner's code does runs inside `Guard.active()`, and any exception it
-raises, SystemExit included, is caught and described by the line of the learner's file it came
-from, never by a traceback through the grader.
+The learner's process (exercises.sandbox). Everything the learner's code does runs inside
+`Guard.active()`, and any exception it raises, SystemExit included, is caught and described by
+the line of the learner's file it came from, never by a traceback through the grader.
 """
 
 from __future__ import annotations
@@ -14,23 +14,14 @@ import sys
 import traceback
 import types
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import numpy as np
 import torch
 
-from exercises.guard import ForbiddenAPIUsed, Guard
+from exercises.guard import FORBIDDEN_ADVICE, ForbiddenAPIUsed, Guard
 
 T = TypeVar("T")
-
-FORBIDDEN_ADVICE = (
-    "The exercise is to build it yourself from matrix products and activations (x @ w.T or"
-    " F.linear, torch.sigmoid, torch.tanh). Ready-made recurrent cells and layers (nn.RNNCell/"
-    "LSTMCell/GRUCell, nn.RNN/LSTM/GRU, torch.*_cell, torch._VF) and the grader's own packages"
-    " are off limits."
-)
 
 
 class Failure(Exception):
@@ -40,15 +31,6 @@ class Failure(Exception):
         super().__init__(message)
         self.diagnosis = diagnosis
         self.message = message
-
-
-@dataclass
-class Outcome:
-    """One call of the learner's function: what it returned or raised, which inputs it changed."""
-
-    value: Any = None
-    error: BaseException | None = None
-    mutated: tuple[str, ...] = ()
 
 
 def run(thunk: Callable[[], T], guard: Guard) -> tuple[T | None, BaseException | None]:
@@ -66,66 +48,6 @@ def run(thunk: Callable[[], T], guard: Guard) -> tuple[T | None, BaseException |
         torch.set_default_dtype(default_dtype)
 
 
-def call(fn: Callable[..., Any], inputs: dict[str, Any], guard: Guard) -> Outcome:
-    """Call `fn` positionally on copies of `inputs` and note which copies it modified."""
-    given = {k: copied(v) for k, v in inputs.items()}
-    value, error = run(lambda: fn(*given.values()), guard)
-    mutated = tuple(k for k, v in inputs.items() if not same(given[k], v))
-    return Outcome(value, error, mutated)
-
-
-def copied(value: Any) -> Any:
-    """A copy the learner's code may change without touching the grader's inputs: tensors and
-    arrays copied, containers rebuilt, anything else (numbers, a toy model) shared."""
-    if isinstance(value, torch.Tensor):
-        return _same_layout(value.detach()).requires_grad_(value.requires_grad)
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, tuple | list):
-        return type(value)(copied(v) for v in value)
-    if isinstance(value, dict):
-        return {k: copied(v) for k, v in value.items()}
-    return value
-
-
-def _same_layout(t: torch.Tensor) -> torch.Tensor:
-    """A copy with the same strides, views included: a transposed view stays transposed and an
-    expanded one keeps its stride 0 (clone() would make both contiguous), so the learner's code
-    meets the layouts callers really pass."""
-    if t.is_contiguous() or t.layout != torch.strided:
-        return t.clone()
-    storage = t.untyped_storage().clone()  # type: ignore[no-untyped-call]
-    copy = torch.empty(0, dtype=t.dtype, device=t.device)
-    return copy.set_(storage, t.storage_offset(), t.size(), t.stride())
-
-
-def same(a: Any, b: Any) -> bool:
-    """Whether the learner's copy `a` still equals the original `b` (dtype, shape and values)."""
-    if isinstance(b, torch.Tensor):
-        return (
-            isinstance(a, torch.Tensor)
-            and a.dtype == b.dtype
-            and a.shape == b.shape
-            and torch.equal(a.detach(), b.detach())
-        )
-    if isinstance(b, np.ndarray):
-        return (
-            isinstance(a, np.ndarray)
-            and a.dtype == b.dtype
-            and a.shape == b.shape
-            and bool(np.array_equal(a, b))
-        )
-    if isinstance(b, tuple | list):
-        return (
-            isinstance(a, type(b))
-            and len(a) == len(b)
-            and all(same(x, y) for x, y in zip(a, b, strict=True))
-        )
-    if isinstance(b, dict):
-        return isinstance(a, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in b)
-    return a is b or bool(a == b)
-
-
 NUMPY_TRACK_ADVICE = (
     "This exercise is on the numpy track: write it with numpy only (import numpy as np), the way"
     " the interview question asks for it; the grader converts to and from torch itself."
@@ -133,27 +55,25 @@ NUMPY_TRACK_ADVICE = (
 
 
 def load(
-    path: Path, function: str, guard: Guard, *, numpy_only: bool = False
+    source: bytes, path: Path, function: str, guard: Guard, *, numpy_only: bool = False
 ) -> Callable[..., Any]:
-    """Execute the learner's file as a fresh module and return its `function`; on the numpy
-    track a file that uses torch at all is refused."""
-    try:
-        source = path.read_bytes()
-    except OSError as exc:
-        raise Failure("crash", f"cannot read {path}: {exc.strerror}") from None
+    """Execute the learner's file (`source`, read from `path` by the judge) as a fresh module
+    and return its `function`; on the numpy track a file that uses torch at all is refused."""
     try:
         code = compile(source, str(path), "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise Failure("syntax_error", _syntax_message(exc)) from None
     except ValueError as exc:  # e.g. a NUL byte in the file
         raise Failure("syntax_error", f"Python cannot read your file: {exc}") from None
-    linecache.checkcache(str(path))
+    lines = source.decode("utf-8", "replace").splitlines(keepends=True)
+    linecache.cache[str(path)] = (len(source), None, lines, str(path))  # tracebacks quote it
     module = types.ModuleType(f"learner_{function}")
     module.__file__ = str(path)
     sys.modules[module.__name__] = module  # dataclasses and typing look the module up there
     _, error = run(lambda: exec(code, module.__dict__), guard)
     if guard.used:
-        raise Failure("forbidden_api", f"Your file uses {guard.used[0]}. {FORBIDDEN_ADVICE}")
+        what, advice = guard.used[0]
+        raise Failure("forbidden_api", f"Your file {what}. {advice}")
     if error is not None:
         diagnosis, message = describe(error, path)
         raise Failure(diagnosis, f"Your file fails while loading: {message}")

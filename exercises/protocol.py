@@ -76,6 +76,7 @@ class Request(Struct, frozen=True, forbid_unknown_fields=True):
     device: str
     seed: int
     track: Literal["torch", "numpy"] = "torch"
+    timeout: Annotated[float, Meta(gt=0)] = 10.0  # seconds the learner's code may run in all
 
 
 class Verdict(Struct):

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from exercises import protocol, results
+from exercises import endings, protocol, results
 from exercises.errors import GraderError, UsageError
 from exercises.results import Check, Diagnosis, GradeResult
 
@@ -36,6 +36,10 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 2048  # beyond torch's own footprint; RNNPREP_GRADE_MEMORY_MB overrides it
 MEMORY_ENV = "RNNPREP_GRADE_MEMORY_MB"
 START_TIMEOUT = 120.0  # a cold disk can make `import torch` slow; that is not the learner's time
+# The judge stops the learner's process at the job's timeout itself; the parent stops the judge
+# only if it overstays by this much too (it never runs learner code, so that is a grader bug or
+# learner code that reached it).
+JUDGE_GRACE = 20.0
 POLL_S = 0.05
 OUTPUT_READ = 64 * 1024  # bytes of the capture read back; results.learner_output keeps 8 KiB
 
@@ -77,6 +81,7 @@ class Job:
             device=self.device,
             seed=self.seed,
             track=self.exercise.spec.track,
+            timeout=self.timeout,
         )
 
 
@@ -184,7 +189,7 @@ class Worker:
         self._send(job.request(rid))
         if not self._ready:
             self._wait_ready()
-        deadline = time.monotonic() + job.timeout
+        deadline = time.monotonic() + job.timeout + JUDGE_GRACE
         stage = (results.LOADS, "loading your file")
         while True:
             try:
@@ -194,11 +199,7 @@ class Worker:
             if event is None:
                 self._kill()
                 return self._failed(
-                    job,
-                    stage,
-                    "timeout",
-                    f"Stopped after {job.timeout:g} s while {stage[1]}: an endless loop, or far"
-                    " more work than a cell this small needs.",
+                    job, stage, "timeout", endings.timeout(job.timeout + JUDGE_GRACE, stage[1])
                 )
             if isinstance(event, protocol.Ready) or event.id != rid:
                 continue
@@ -285,26 +286,8 @@ class Worker:
             code = None
         self._kill()  # and anything it spawned goes too
         if self._memory_killed:
-            return "crash", (
-                f"Your code used more than {self.memory_mb} MiB of memory while {doing} and was"
-                " stopped. A cell on a few rows needs kilobytes: look for a tensor sized by a"
-                " wrong dimension or a list that keeps growing."
-            )
-        if code is None:
-            return "crash", f"The grading process closed its channel to the grader while {doing}."
-        if code < 0:
-            name = signal.Signals(-code).name
-            what = {
-                "SIGSEGV": " (a segmentation fault: ctypes or a C extension touched memory it"
-                " does not own)",
-                "SIGKILL": " (killed from outside, often by the system for using too much memory)",
-            }.get(name, "")
-            return "crash", f"The grading process was killed by {name}{what} while {doing}."
-        return "crash", (
-            f"The grading process exited with code {code} while {doing}, before giving a"
-            " verdict. Does your code call os._exit(), or end its own process some other way?"
-            " A function should return its result."
-        )
+            return "crash", endings.memory(self.memory_mb, doing)
+        return "crash", endings.death(code, doing)
 
     def _failed(
         self, job: Job, stage: tuple[str, str], diagnosis: str, message: str

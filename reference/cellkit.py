@@ -15,7 +15,8 @@ from torch import Tensor
 
 from exercises import kit
 
-# Tripwired while learner code runs, however it is reached (aliases, torch._VF, torch.ops.aten).
+# Refused when learner code calls them, however they are reached (aliases, torch._VF,
+# torch.ops.aten, the JIT's operator table): C operations by name, Python cells by their code.
 RECURRENT_APIS = (
     "torch.nn.RNN",
     "torch.nn.RNNCell",
@@ -43,6 +44,21 @@ RECURRENT_APIS = (
     "torch.miopen_rnn",
     "torch._cudnn_rnn",
     "torch._lstm_mps",
+    "torch.ops.aten._thnn_fused_lstm_cell",
+    "torch.ops.aten._thnn_fused_gru_cell",
+    # Ready-made cells written in Python, not on torch.nn's list
+    "torch.ao.nn.quantizable.LSTM",
+    "torch.ao.nn.quantizable.LSTMCell",
+    "torch._decomp.decompositions.rnn_cell",
+    "torch._decomp.decompositions.rnn_cell_data",
+    "torch._decomp.decompositions.one_layer_rnn",
+    "torch._decomp.decompositions.one_layer_rnn_data",
+    "torch._decomp.decompositions.lstm_cell",
+    "torch._decomp.decompositions.one_layer_lstm",
+    "torch._decomp.decompositions.one_layer_lstm_data",
+    "torch._decomp.decompositions.mkldnn_one_layer_lstm",
+    "torch._decomp.decompositions.gru_cell",
+    "torch._decomp.decompositions.gru_cell_data",
 )
 
 Args = dict[str, Any]

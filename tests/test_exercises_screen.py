@@ -149,9 +149,11 @@ async def test_wrong_then_right_solution_while_keys_still_work(data_home: Path) 
 
 
 def grading_children() -> list[psutil.Process]:
+    """The app's grading processes (the judge; its template of learner's processes, a fork of
+    it, is below it)."""
     return [
         child
-        for child in psutil.Process().children(recursive=True)
+        for child in psutil.Process().children()
         if "exercises.child" in " ".join(child.cmdline())
     ]
 

@@ -45,7 +45,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
         f.stem: ["exercise", "rnn_cell", "--file", str(f), "--json", "--timeout", str(_limit(f))]
         for f in files
     }
-    fake = FIXTURES / "hostile" / "null__fake_verdict.py"
+    fake = FIXTURES / "hostile" / "crash__fake_verdict.py"
     jobs["human"] = ["exercise", "rnn_cell", "--file", str(fake)]
     return grade_many(jobs, home, env={MEMORY_ENV: str(MEMORY_MB)})
 
@@ -73,7 +73,7 @@ def test_syntax_error_names_the_line(runs: dict[str, Run]) -> None:
 
 def test_forged_verdicts_stay_learner_output(runs: dict[str, Run]) -> None:
     """Fake passing JSON printed to stdout, stderr and every open fd changes nothing."""
-    assert runs["null__fake_verdict"].json()["passed"] is False
+    assert runs["crash__fake_verdict"].json()["passed"] is False
     human = runs["human"]
     assert human.code == 1
     report, printed = human.stdout.split("Your code printed", 1)

@@ -1,0 +1,138 @@
+"""The template of learner's processes: forked from the judge once torch is imported and before
+any grading module is loaded, it forks one fresh learner's process per grading, so one
+learner's file can never change how the next is graded, at the cost of a fork, not an import.
+
+It is a child subreaper: whatever a learner's process starts, even in a session of its own,
+stays below it, and `clear` kills all of it and reaps it before the judge gives its verdict.
+The judge speaks to it over a Unix socket (JSON, with the learner's pipes passed as file
+descriptors); it dies with the judge.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import dataclasses
+import json
+import os
+import shutil
+import signal
+import socket
+import tempfile
+import time
+import warnings
+from typing import Any, NoReturn
+
+import psutil
+
+from exercises import sandbox
+
+PR_SET_CHILD_SUBREAPER = 36
+REAP_WAIT_S = 2.0  # how long a learner's process that closed its pipe gets to finish exiting
+
+
+class Zygote:
+    """The judge's handle on the template process."""
+
+    def __init__(self, close_in_child: list[int]) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with warnings.catch_warnings():  # torch's native threads are idle: forking is safe here
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:
+            ours.close()
+            for fd in close_in_child:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            _serve(theirs)
+        theirs.close()
+        self.pid = pid
+        self._socket = ours
+
+    def spawn(self, commands: int, replies: int, setup: sandbox.Setup) -> int:
+        """A fresh learner's process reading `commands` and writing `replies`; its pid."""
+        request = {"op": "spawn", "setup": dataclasses.asdict(setup)}
+        socket.send_fds(self._socket, [json.dumps(request).encode()], [commands, replies])
+        return int(self._ask_reply()["pid"])
+
+    def clear(self, *, wait: bool = False) -> int | None:
+        """Kill the learner's process and everything it started; its exit status (negative: a
+        signal), None if unknown. `wait`: it closed its pipe, give it time to finish exiting
+        first, so a crash is reported as itself, not as our kill."""
+        self._socket.send(json.dumps({"op": "clear", "wait": wait}).encode())
+        status = self._ask_reply()["status"]
+        return None if status is None else int(status)
+
+    def _ask_reply(self) -> dict[str, Any]:
+        data = self._socket.recv(65536)
+        if not data:
+            raise RuntimeError("the template of learner's processes is gone")
+        reply: dict[str, Any] = json.loads(data)
+        return reply
+
+
+def _serve(sock: socket.socket) -> NoReturn:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    learner: int | None = None
+    workdir: str | None = None
+    while True:
+        data, fds, _, _ = socket.recv_fds(sock, 65536, 2)
+        if not data:
+            os._exit(0)
+        request = json.loads(data)
+        if request["op"] == "spawn":
+            workdir = tempfile.mkdtemp(prefix="rnnprep-learner-")
+            setup = sandbox.Setup(**request["setup"])
+            learner = os.fork()
+            if learner == 0:
+                sock.close()
+                sandbox.main(fds[0], fds[1], workdir, setup)
+            for fd in fds:
+                os.close(fd)
+            sock.send(json.dumps({"pid": learner}).encode())
+        else:
+            status = _clear(learner, wait=bool(request["wait"]))
+            if workdir is not None:
+                shutil.rmtree(workdir, ignore_errors=True)
+            learner = workdir = None
+            sock.send(json.dumps({"status": status}).encode())
+
+
+def _clear(learner: int | None, *, wait: bool) -> int | None:
+    """Kill and reap every process below this one; the learner's exit status."""
+    status: int | None = None
+    if learner is not None and wait:
+        deadline = time.monotonic() + REAP_WAIT_S
+        while time.monotonic() < deadline:
+            pid, raw = os.waitpid(learner, os.WNOHANG)
+            if pid:
+                status, learner = os.waitstatus_to_exitcode(raw), None
+                break
+            time.sleep(0.005)
+    me = psutil.Process()
+    while True:
+        try:
+            below = me.children(recursive=True)
+        except psutil.Error:
+            below = []
+        for process in below:
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal.SIGKILL)
+        reaped = False
+        while True:
+            try:
+                pid, raw = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if not pid:
+                break
+            reaped = True
+            if pid == learner:
+                status = os.waitstatus_to_exitcode(raw)
+        if not below and not reaped:
+            return status
+        time.sleep(0.002)
