@@ -25,7 +25,7 @@ import torch
 
 from exercises import endings, wire
 from exercises.learner import Failure
-from exercises.sandbox import Setup
+from exercises.sandbox import PRELOADABLE, Setup
 from exercises.zygote import Zygote
 
 _DIAGNOSES = frozenset(
@@ -185,10 +185,12 @@ class Learner:
             if isinstance(reply, list) and len(reply) == 3 and reply[0] == "callback":
                 self._serve_callback(reply[1], reply[2])
                 continue
-            if not isinstance(reply, list) or len(reply) < 2 or not isinstance(reply[1], list):
+            if not isinstance(reply, list) or len(reply) < 3 or not isinstance(reply[1], list):
                 raise self._broken("a malformed reply")
             self._note(reply[1])
-            return list(reply[2:])
+            if isinstance(reply[2], list):
+                self._zygote.preload.update(m for m in reply[2] if m in PRELOADABLE)
+            return list(reply[3:])
 
     def _receive(self) -> Any:
         try:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
+import importlib
 import json
 import os
 import shutil
 import signal
 import socket
+import sys
 import tempfile
 import time
 import warnings
@@ -48,10 +50,15 @@ class Zygote:
         theirs.close()
         self.pid = pid
         self._socket = ours
+        self.preload: set[str] = set()  # modules (sandbox.PRELOADABLE) to import before forking
 
     def spawn(self, commands: int, replies: int, setup: sandbox.Setup) -> int:
         """A fresh learner's process reading `commands` and writing `replies`; its pid."""
-        request = {"op": "spawn", "setup": dataclasses.asdict(setup)}
+        request = {
+            "op": "spawn",
+            "setup": dataclasses.asdict(setup),
+            "preload": sorted(self.preload),
+        }
         socket.send_fds(self._socket, [json.dumps(request).encode()], [commands, replies])
         return int(self._ask_reply()["pid"])
 
@@ -85,6 +92,10 @@ def _serve(sock: socket.socket) -> NoReturn:
             os._exit(0)
         request = json.loads(data)
         if request["op"] == "spawn":
+            for name in request["preload"]:
+                if name in sandbox.PRELOADABLE and name not in sys.modules:
+                    with contextlib.suppress(Exception):
+                        importlib.import_module(name)
             workdir = tempfile.mkdtemp(prefix="rnnprep-learner-")
             setup = sandbox.Setup(**request["setup"])
             learner = os.fork()
