@@ -1,4 +1,4 @@
-"""The grading pipeline (child side): the checks of results.CHECKS, in order, stopping at the first
+"""The grading pipeline (judge side): the checks of results.CHECKS, in order, stopping at the first
 that fails, for any exercise folder.
 
 Everything exercise-specific comes from the folder's grading module (exercises.kit): the cases,

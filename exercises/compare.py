@@ -1,4 +1,4 @@
-"""Comparing a learner's result with the reference's, whatever its structure (child side).
+"""Comparing a learner's result with the reference's, whatever its structure (the judge's side).
 
 Results are trees: tuples and lists (a tuple where the contract says tuple), dicts, and
 leaves (tensors, numpy arrays on the numpy track, ints, floats, strings, None). Leaves are named

@@ -1,4 +1,4 @@
-"""Naming what went wrong in a learner's values (child side).
+"""Naming what went wrong in a learner's values (judge side).
 
 A diagnosis is never a guess. A known mistake is named only when its exact model reproduces the
 learner's result on EVERY float64 case where the learner's code ran (at least one of them

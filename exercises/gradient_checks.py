@@ -1,4 +1,4 @@
-"""The gradient check of a grading (child side): do gradients flow back through the learner's
+"""The gradient check of a grading (judge side): do gradients flow back through the learner's
 function to every input the exercise calls differentiable, and do they match PyTorch's?
 
 `GradientChecks` is mixed into exercises.checks.Grading, which provides the trials, the learner's

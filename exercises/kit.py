@@ -1,4 +1,4 @@
-"""What an exercise's own grading module declares (child side; torch is imported here).
+"""What an exercise's own grading module declares (judge side; torch is imported here).
 
 Every exercise folder holds a `grading.py` that the grader's child loads by path. It declares, as
 module attributes:
