@@ -324,21 +324,25 @@ class Grading(GradientChecks):
     def _mutated(self) -> list[str]:
         """Inputs that some call so far changed in place."""
         calls = [t.outcome for trials in self.trials.values() for t in trials if t.outcome]
-        return sorted({name for o in calls for name in o.mutated})
+        return sorted({name for o in calls for name in o.mutated} | self.grad_mutated)
 
     def _unchanged(self) -> None:
         mutated = self._mutated()
         if mutated:
-            names = ", ".join(mutated)
-            self._fail(
-                results.UNCHANGED,
-                "in_place_mutation",
-                f"Your function changed its input(s) {names} in place.",
-                f"Your function modifies {names} in place (e.g. h.mul_(...), h += ...,"
-                " h[...] = ...). It must leave its arguments untouched: the caller still"
-                " needs them, and autograd refuses in-place changes to tensors that require grad.",
-            )
+            self._fail_mutated(results.UNCHANGED, mutated)
         self.checks.append(Check(results.UNCHANGED, True))
+
+    def _fail_mutated(self, check: str, mutated: list[str]) -> NoReturn:
+        names = ", ".join(mutated)
+        self._fail(
+            check,
+            "in_place_mutation",
+            f"Your function changed its input(s) {names} in place.",
+            f"Your function modifies {names} in place (e.g. h.mul_(...), h += ...,"
+            " h[...] = ..., even under torch.no_grad()). It must leave its arguments untouched:"
+            " the caller still needs them, and autograd refuses in-place changes to tensors"
+            " that require grad.",
+        )
 
     # -- helpers ---------------------------------------------------------------------------
 

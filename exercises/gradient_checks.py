@@ -62,6 +62,9 @@ class GradientChecks:
     def _mutated(self) -> list[str]:
         raise NotImplementedError
 
+    def _fail_mutated(self, check: str, mutated: list[str]) -> NoReturn:
+        raise NotImplementedError
+
     def _grad_trials(self) -> list[Trial]:
         return self.trials.get(torch.float64, [])
 
@@ -70,6 +73,7 @@ class GradientChecks:
         return self.trials.get(torch.float32, [])
 
     def _prepare_gradients(self) -> None:
+        self.grad_mutated: set[str] = set()  # inputs changed by the calls with autograd on
         self.grad_expected = []
         self.grad_expected32: list[dict[str, Tensor]] = []
         if not self.module.differentiable:
@@ -125,7 +129,10 @@ class GradientChecks:
         assert self.learner is not None
         differentiable = tuple(self.module.differentiable)
         graded = self.learner.gradients(trial.inputs, differentiable, self.seed, k)
+        self.grad_mutated.update(graded.mutated)
         self._allowed(check)
+        if graded.mutated:
+            self._fail_mutated(check, sorted(graded.mutated))
         if graded.error is not None and graded.phase == "call":
             self._gradient_failure(
                 graded.error, "calling your function on inputs that require grad"

@@ -70,6 +70,7 @@ class Graded:
     grads: dict[str, Any]
     error: Raised | None
     phase: str  # "call" or "backward": where `error` was raised
+    mutated: tuple[str, ...] = ()  # inputs the call changed in place (under no_grad, say)
 
 
 class Learner:
@@ -141,11 +142,7 @@ class Learner:
         reply = self._ask(("call", packed, len(self._callbacks)))
         error = _raised(_field(reply, 1))
         value = None if error is not None else self._unpack(_field(reply, 0))
-        after = self._unpack(_field(reply, 2))
-        if not isinstance(after, dict) or after.keys() != inputs.keys():
-            raise self._broken("the inputs came back malformed")
-        mutated = tuple(k for k, v in inputs.items() if not same(after[k], v))
-        return Outcome(value, error, mutated)
+        return Outcome(value, error, self._changed(_field(reply, 2), inputs))
 
     def gradients(
         self, inputs: dict[str, Any], differentiable: tuple[str, ...], seed: int, k: int
@@ -161,7 +158,15 @@ class Learner:
         grads = {} if error is not None else self._unpack(_field(reply, 2))
         if not isinstance(grads, dict):
             raise self._broken("malformed gradients")
-        return Graded(value, [c is True for c in connected], grads, error, phase)
+        mutated = self._changed(_field(reply, 5), inputs)
+        return Graded(value, [c is True for c in connected], grads, error, phase, mutated)
+
+    def _changed(self, after_node: Any, inputs: dict[str, Any]) -> tuple[str, ...]:
+        """The inputs a call changed in place: what came back against what was sent."""
+        after = self._unpack(after_node)
+        if not isinstance(after, dict) or after.keys() != inputs.keys():
+            raise self._broken("the inputs came back malformed")
+        return tuple(k for k, v in inputs.items() if not same(after[k], v))
 
     # -- the channel -------------------------------------------------------------------------
 

@@ -210,12 +210,13 @@ class _Session:
         fn = self.function
         value, error = learner.run(lambda: fn(*args.values()), self.guard)
         result, error = self._packed(value, error)
+        after, _ = self._packed(args, None)  # leaves changed under no_grad show here
         if error is not None:
-            return ("graded", None, [], None, self._error(error), "call")
+            return ("graded", None, [], None, self._error(error), "call", after)
         connected = [bool(t.requires_grad) for t in tensors(value)]
         grads, error = learner.run(lambda: input_gradients(value, leaves, seed, k), self.guard)
         packed_grads, error = self._packed(grads, error)
-        return ("graded", result, connected, packed_grads, self._error(error), "backward")
+        return ("graded", result, connected, packed_grads, self._error(error), "backward", after)
 
     def _packed(self, value: Any, error: BaseException | None) -> tuple[Any, BaseException | None]:
         """`value` as plain data; packing runs under the guard too (a learner's subclass may

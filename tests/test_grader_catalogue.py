@@ -186,13 +186,15 @@ CORRECT = [
     (exercise.name, path)
     for exercise in catalogue.load_all()
     for path, expected in devcheck.expectations(exercise)
-    if expected == "pass" and "chatty" not in path.stem
+    if expected == "pass" and path.name == "solution.py"
 ]
 
 
 @pytest.mark.parametrize(("name", "path"), CORRECT, ids=lambda v: getattr(v, "stem", v))
 def test_correct_solutions_pass_on_many_seeds(name: str, path: Path) -> None:
-    """Tolerances leave room for any correct style: 25 seeds, every case, every dtype."""
+    """Tolerances leave room for the model solutions on 25 seeds, every case, every dtype, in
+    this process (fast); every other correct file is graded on 20 seeds through the real
+    grader by tests/test_grader_isolation.py."""
     exercise = catalogue.load(name)
     module = grading_module.load(exercise.folder)
     function = _learner_function(path, name)
