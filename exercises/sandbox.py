@@ -81,7 +81,7 @@ def _isolate(commands: int, replies: int, workdir: str, setup: Setup) -> None:
     if setup.cuda:  # CUDA's lazy start-up (libraries, context) before any learner code runs
         import torch
 
-        torch.cuda.init()
+        torch.cuda.init()  # type: ignore[no-untyped-call]
         (torch.ones(2, 2, device="cuda") @ torch.ones(2, 2, device="cuda")).sum().item()
     if not setup.cuda:  # CUDA's driver maps large regions; the judge's RSS watch still applies
         data = _vm_data_bytes()
