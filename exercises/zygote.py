@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import warnings
+from pathlib import Path
 from typing import Any, NoReturn
 
 import psutil
@@ -124,15 +125,11 @@ def _clear(learner: int | None, *, wait: bool) -> int | None:
                 status, learner = os.waitstatus_to_exitcode(raw), None
                 break
             time.sleep(0.005)
-    me = psutil.Process()
     while True:
-        try:
-            below = me.children(recursive=True)
-        except psutil.Error:
-            below = []
-        for process in below:
+        below = _descendants()
+        for pid in below:
             with contextlib.suppress(OSError):
-                os.kill(process.pid, signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
         reaped = False
         while True:
             try:
@@ -146,4 +143,31 @@ def _clear(learner: int | None, *, wait: bool) -> int | None:
                 status = os.waitstatus_to_exitcode(raw)
         if not below and not reaped:
             return status
-        time.sleep(0.002)
+        if below and not reaped:
+            time.sleep(0.002)  # killed, not dead yet
+
+
+def _descendants() -> list[int]:
+    """Every process below this one: from /proc's children lists (a few reads), else (no such
+    lists on this system) psutil's scan of every process."""
+    me = os.getpid()
+    found: list[int] = []
+    pending = [me]
+    while pending:
+        pid = pending.pop()
+        try:
+            kids = [
+                int(k)
+                for task in os.listdir(f"/proc/{pid}/task")
+                for k in Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+            ]
+        except OSError:
+            if pid != me:
+                continue  # it ended while we looked: the caller looks again
+            try:
+                return [p.pid for p in psutil.Process().children(recursive=True)]
+            except psutil.Error:
+                return []
+        found += kids
+        pending += kids
+    return found
