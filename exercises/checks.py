@@ -26,7 +26,7 @@ from exercises.diagnosis import Finding, Run, describe_mismatch, no_known_mistak
 from exercises.gradient_checks import GradientChecks, Stage
 from exercises.protocol import Check, Diagnosis, Request, Verdict, Worst
 from exercises.sandbox import Setup
-from exercises.zygote import Zygote
+from exercises.zygote import Template
 
 PRECISION_ADVICE = (
     "Your float64 results match PyTorch, so the equations are right; in float32 something loses"
@@ -84,7 +84,7 @@ class Grading(GradientChecks):
     def __init__(
         self,
         request: Request,
-        zygote: Zygote,
+        zygote: Template,
         stage: Stage,
         *,
         memory_mb: int,

@@ -19,9 +19,9 @@ import os
 from pathlib import Path
 from typing import IO
 
+from exercises import zygote as templates
 from exercises.protocol import Event, Failed, Ready, Request, Result, Stage, Usage, decode_request
 from exercises.protocol import encode as encode_message
-from exercises.zygote import Zygote
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-mb", type=int, required=True)
     args = parser.parse_args(argv)
 
-    zygote = Zygote(close_in_child=[args.requests, args.events])
+    zygote = templates.start(close_in_child=[args.requests, args.events])
     _no_core_access()
     # The judge's own code, loaded only now: the template holds none of it.
     from exercises.checks import Grading, UsageProblem

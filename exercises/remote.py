@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ import torch
 from exercises import endings, wire
 from exercises.learner import Failure
 from exercises.sandbox import PRELOADABLE, Setup
-from exercises.zygote import Zygote
+from exercises.zygote import Template
 
 _DIAGNOSES = frozenset(
     {"crash", "not_implemented", "forbidden_api", "syntax_error", "missing_function"}
@@ -79,7 +80,7 @@ class Learner:
 
     def __init__(
         self,
-        zygote: Zygote,
+        zygote: Template,
         setup: Setup,
         *,
         deadline: float,
@@ -101,9 +102,11 @@ class Learner:
             os.close(commands_r)
             os.close(replies_w)
         self._process = psutil.Process(self.pid)
-        self._baseline = self._rss()
         self._memory_killed = False
         self._open = True
+        self._baseline = self._rss()
+        self._started(zygote.start_allowance)
+        self._baseline = max(self._baseline, self._rss())  # a spawned one has imported torch
 
     def __enter__(self) -> Learner:
         return self
@@ -112,6 +115,15 @@ class Learner:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+    def _started(self, allowance: float) -> None:
+        """Wait for the process's first word; the time it took to start is not the learner's:
+        the deadline moves by as much."""
+        began = time.monotonic()
+        self._deadline += allowance
+        if self._ask(("hello",)) != []:
+            raise self._broken("a malformed greeting")
+        self._deadline += time.monotonic() - began - allowance
 
     def close(self, *, wait: bool = False) -> int | None:
         """End the process and all it started; its exit status."""

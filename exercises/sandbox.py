@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import json
 import os
 import pwd
 import resource
@@ -68,8 +69,15 @@ def main(commands: int, replies: int, workdir: str, setup: Setup) -> NoReturn:
         os._exit(code)
 
 
+def boot(argv: list[str]) -> NoReturn:
+    """Entry point of a learner's process started afresh (zygote.Spawner), not forked."""
+    commands, replies, workdir, setup = argv
+    main(int(commands), int(replies), workdir, Setup(**json.loads(setup)))
+
+
 def _isolate(commands: int, replies: int, workdir: str, setup: Setup) -> None:
-    os.setpgid(0, 0)  # a killpg of its own reaches no grader process
+    with contextlib.suppress(OSError):  # already a group (and session) leader when spawned
+        os.setpgid(0, 0)  # a killpg of its own reaches no grader process
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in (commands, replies)]
     os.dup2(high[0], COMMANDS_FD, inheritable=False)
@@ -166,6 +174,7 @@ class _Session:
             "load": self._load,
             "call": self._call,
             "grad": self._grad,
+            "hello": lambda: ("hello",),
         }
         while True:
             try:

@@ -19,12 +19,13 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 import psutil
 
@@ -34,8 +35,75 @@ PR_SET_CHILD_SUBREAPER = 36
 REAP_WAIT_S = 2.0  # how long a learner's process that closed its pipe gets to finish exiting
 
 
+SPAWN_ENV = "RNNPREP_GRADER_SPAWN"  # "1": start each learner's process afresh, never fork
+_BOOT = "import sys; from exercises import sandbox; sandbox.boot(sys.argv[1:])"
+
+
+class Template(Protocol):
+    """Where learner's processes come from: `spawn` one, `clear` it and all it started."""
+
+    pid: int
+    preload: set[str]
+    start_allowance: float  # seconds a new process may take to start, on top of the time limit
+
+    def spawn(self, commands: int, replies: int, setup: sandbox.Setup) -> int: ...
+
+    def clear(self, *, wait: bool = False) -> int | None: ...
+
+
+def start(close_in_child: list[int]) -> Template:
+    """A forking template where forking after `import torch` is safe (Linux); elsewhere (macOS,
+    whose frameworks do not survive a fork) or when $RNNPREP_GRADER_SPAWN=1, a fresh Python
+    per grading."""
+    if sys.platform.startswith("linux") and os.environ.get(SPAWN_ENV) != "1":
+        return Zygote(close_in_child)
+    return Spawner()
+
+
+class Spawner:
+    """A fresh `python -I` per learner's process: slower (it imports torch each time) but safe
+    on any system. Its process group is killed at `clear` (no subreaper outside Linux)."""
+
+    start_allowance = 120.0
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.preload: set[str] = set()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._workdir: str | None = None
+
+    def spawn(self, commands: int, replies: int, setup: sandbox.Setup) -> int:
+        self._workdir = tempfile.mkdtemp(prefix="rnnprep-learner-")
+        argv = [str(commands), str(replies), self._workdir, json.dumps(dataclasses.asdict(setup))]
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", "-c", _BOOT, *argv],
+            stdin=subprocess.DEVNULL,
+            pass_fds=(commands, replies),
+            start_new_session=True,
+        )
+        return self._proc.pid
+
+    def clear(self, *, wait: bool = False) -> int | None:
+        proc, self._proc = self._proc, None
+        status: int | None = None
+        if proc is not None:
+            if wait:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    status = proc.wait(timeout=REAP_WAIT_S)
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            code = proc.wait()
+            status = code if status is None else status
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+        return status
+
+
 class Zygote:
-    """The judge's handle on the template process."""
+    """The judge's handle on the template process (Linux)."""
+
+    start_allowance = 30.0
 
     def __init__(self, close_in_child: list[int]) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)

@@ -22,6 +22,7 @@ from test_grader_support import FIXTURES, MISTAKE_FILES, grade
 
 from exercises import catalogue, devcheck
 from exercises.runner import Job, Worker
+from exercises.zygote import SPAWN_ENV
 
 HOSTILE = FIXTURES / "hostile"
 
@@ -180,3 +181,36 @@ def test_compiled_cells_are_not_cheating(path: Path, tmp_path: Path) -> None:
     )
     result = run.json()
     assert result["passed"], result
+
+
+SPAWNED = {
+    "solution.py": "pass",
+    "forbidden_api__reads_solution.py": "forbidden_api",
+    "crash__segfault.py": "crash",
+}
+
+
+def test_without_fork_each_grading_gets_a_fresh_python(tmp_path: Path) -> None:
+    """Where forking after `import torch` is unsafe (macOS), each learner's process is a fresh
+    `python -I`: same verdicts, same refusals ($RNNPREP_GRADER_SPAWN=1 forces it here)."""
+    files = {
+        "solution.py": catalogue.load("rnn_cell").solution,
+        "forbidden_api__reads_solution.py": FIXTURES
+        / "rnn_cell"
+        / "forbidden_api__reads_solution.py",
+        "crash__segfault.py": HOSTILE / "crash__segfault.py",
+    }
+    for name, path in files.items():
+        run = grade(
+            "exercise",
+            "rnn_cell",
+            "--file",
+            str(path),
+            "--json",
+            home=tmp_path,
+            env={SPAWN_ENV: "1"},
+        )
+        result = run.json()
+        got = "pass" if result["passed"] else result["diagnosis"]["id"]
+        assert got == SPAWNED[name], result
+        assert run.code == (0 if got == "pass" else 1)
