@@ -32,10 +32,11 @@ from torch.overrides import TorchFunctionMode
 BLOCKED_PACKAGES = ("reference", "exercises")
 
 FORBIDDEN_ADVICE = (
-    "The exercise is to build it yourself from matrix products and activations (x @ w.T or"
-    " F.linear, torch.sigmoid, torch.tanh). Ready-made recurrent cells and layers (nn.RNNCell/"
-    "LSTMCell/GRUCell, nn.RNN/LSTM/GRU, torch.*_cell, torch._VF) and the grader's own packages"
-    " are off limits."
+    "The exercise is to build it yourself from basic operations (x @ w.T or F.linear,"
+    " torch.sigmoid, torch.tanh, softmax). The ready-made version of what it asks (recurrent"
+    " cells and layers: nn.RNNCell/LSTMCell/GRUCell, nn.RNN/LSTM/GRU, torch.*_cell, torch._VF;"
+    " attention functions; autograd where the gradients are the exercise) and the grader's own"
+    " packages are off limits."
 )
 SANDBOX_ADVICE = (
     "A graded function computes its result from its arguments: reading the grader's files,"
