@@ -36,6 +36,7 @@ from torch import Tensor
 from exercises.protocol import Tolerance
 
 __all__ = [
+    "AUTOGRAD_APIS",
     "DEFAULT_DTYPES",
     "TOLERANCES",
     "Case",
@@ -50,6 +51,15 @@ __all__ = [
 ]
 
 DEFAULT_DTYPES = (torch.float64, torch.float32)
+# What a hand-written backward pass (the numpy track's gradient exercises) may not call.
+AUTOGRAD_APIS = (
+    "torch.autograd.grad",
+    "torch.autograd.backward",
+    "torch.autograd.functional.vjp",
+    "torch.autograd.functional.jacobian",
+    "torch.func.vjp",
+    "torch.func.grad",
+)
 # |got - want| <= atol * case.scale + rtol * |want|, as torch.testing.assert_close reads it.
 # float64 is held to what float64 can do (correct code is within ~1e-14 even on saturating
 # inputs), so code that computes in float32 inside and casts back fails it on every seed.

@@ -152,6 +152,71 @@ def lone_bias_as_zeros(
     return b_ih, b_hh
 
 
+# -- the inputs a layer is graded on (lstm_layer, gru_layer) --------------------------------------
+
+# (label, B, T, I, H, batch_first, hx given, biases, scale); biases: "both", "none", "ih", "hh".
+LAYER_SHAPES = (
+    ("B=3, T=4, I=5, H=4", 3, 4, 5, 4, False, True, "both", 1.0),
+    ("B=1, T=1, I=3, H=5", 1, 1, 3, 5, False, True, "both", 1.0),
+    ("B=2, T=5, I=4, H=6, batch_first", 2, 5, 4, 6, True, True, "both", 1.0),
+    ("B=3, T=3, I=4, H=4, hx None", 3, 3, 4, 4, False, False, "both", 1.0),
+    ("B=2, T=4, I=3, H=5, biases None", 2, 4, 3, 5, False, True, "none", 1.0),
+    ("B=4, T=3, I=5, H=4, batch_first, hx None, b_hh None", 4, 3, 5, 4, True, False, "ih", 1.0),
+    ("B=3, T=2, I=2, H=3, b_ih None", 3, 2, 2, 3, False, True, "hh", 1.0),
+    ("B=2, T=3, I=4, H=7, large inputs (x100)", 2, 3, 4, 7, False, True, "both", 100.0),
+)
+
+
+def layer_cases(seed: int, *, gates: int, cell: bool) -> list[kit.Case]:
+    """A one-layer recurrent module's inputs, as nn.LSTM / nn.GRU take them: x and the initial
+    state(s) ~ N(0, 1) times the scale (hx a tensor [1, B, H], or (h0, c0) when `cell`);
+    weights and biases ~ U(-1/sqrt(H), 1/sqrt(H)), `gates` blocks of H rows."""
+    drawn = []
+    for index, (label, b, t, i, h, batch_first, given, biases, scale) in enumerate(LAYER_SHAPES):
+        gen = kit.generator(seed, index)
+        size = (b, t, i) if batch_first else (t, b, i)
+        x = torch.randn(size, generator=gen, dtype=torch.float64) * scale
+        hx: Any = None
+        if given:
+            states = [
+                torch.randn(1, b, h, generator=gen, dtype=torch.float64) * scale
+                for _ in range(2 if cell else 1)
+            ]
+            hx = tuple(states) if cell else states[0]
+        bound = kit.init_bound(h)
+        inputs = {
+            "x": x,
+            "hx": hx,
+            "w_ih": kit.uniform(gen, gates * h, i, bound=bound),
+            "w_hh": kit.uniform(gen, gates * h, h, bound=bound),
+            "b_ih": kit.uniform(gen, gates * h, bound=bound) if biases in BIASES_IH else None,
+            "b_hh": kit.uniform(gen, gates * h, bound=bound) if biases in BIASES_HH else None,
+            "batch_first": batch_first,
+        }
+        axes = {"output": 1 if batch_first else 0}
+        drawn.append(kit.Case(label, inputs, scale=scale, time_axes=axes))
+    return drawn
+
+
+BIASES_IH = ("both", "ih")
+BIASES_HH = ("both", "hh")
+
+
+def without_hx(args: Args) -> Args:
+    """A layer started from zeros whatever hx was given."""
+    return {**args, "hx": None}
+
+
+def shift_last_step(inputs: Args) -> Args:
+    """x with its last time step nudged (a probe: does the result read it?)."""
+    x = inputs["x"].clone()
+    if inputs["batch_first"]:
+        x[:, -1] += 0.5
+    else:
+        x[-1] += 0.5
+    return {**inputs, "x": x}
+
+
 # -- slips expressed as rewritten arguments --------------------------------------------------------
 
 

@@ -13,7 +13,15 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from exercises import kit
-from reference.cellkit import RECURRENT_APIS, cell_probes, gate_orders, shared_mistakes
+from reference.cellkit import (
+    RECURRENT_APIS,
+    cell_probes,
+    gate_orders,
+    layer_cases,
+    shared_mistakes,
+    shift_last_step,
+    without_hx,
+)
 
 # Bound at import: the learner's file cannot change what the reference calls.
 _lstm = torch.lstm
@@ -129,55 +137,13 @@ def variant(
 
 # -- the cases -----------------------------------------------------------------------------------
 
-# (label, B, T, I, H, batch_first, hx given, biases, scale); biases: "both", "none", "ih", "hh".
-_SHAPES = (
-    ("B=3, T=4, I=5, H=4", 3, 4, 5, 4, False, True, "both", 1.0),
-    ("B=1, T=1, I=3, H=5", 1, 1, 3, 5, False, True, "both", 1.0),
-    ("B=2, T=5, I=4, H=6, batch_first", 2, 5, 4, 6, True, True, "both", 1.0),
-    ("B=3, T=3, I=4, H=4, hx None", 3, 3, 4, 4, False, False, "both", 1.0),
-    ("B=2, T=4, I=3, H=5, biases None", 2, 4, 3, 5, False, True, "none", 1.0),
-    ("B=4, T=3, I=5, H=4, batch_first, hx None, b_hh None", 4, 3, 5, 4, True, False, "ih", 1.0),
-    ("B=3, T=2, I=2, H=3, b_ih None", 3, 2, 2, 3, False, True, "hh", 1.0),
-    ("B=2, T=3, I=4, H=7, large inputs (x100)", 2, 3, 4, 7, False, True, "both", 100.0),
-)
-
 
 def cases(seed: int) -> list[kit.Case]:
     """x, h0 and c0 ~ N(0, 1) times the scale; weights and biases ~ U(-1/sqrt(H), 1/sqrt(H))."""
-    drawn = []
-    for index, (label, b, t, i, h, batch_first, given, biases, scale) in enumerate(_SHAPES):
-        gen = kit.generator(seed, index)
-        size = (b, t, i) if batch_first else (t, b, i)
-        x = torch.randn(size, generator=gen, dtype=torch.float64) * scale
-        hx = None
-        if given:
-            h0 = torch.randn(1, b, h, generator=gen, dtype=torch.float64) * scale
-            c0 = torch.randn(1, b, h, generator=gen, dtype=torch.float64) * scale
-            hx = (h0, c0)
-        bound = kit.init_bound(h)
-        w_ih = kit.uniform(gen, 4 * h, i, bound=bound)
-        w_hh = kit.uniform(gen, 4 * h, h, bound=bound)
-        b_ih = kit.uniform(gen, 4 * h, bound=bound) if biases in ("both", "ih") else None
-        b_hh = kit.uniform(gen, 4 * h, bound=bound) if biases in ("both", "hh") else None
-        inputs = {
-            "x": x,
-            "hx": hx,
-            "w_ih": w_ih,
-            "w_hh": w_hh,
-            "b_ih": b_ih,
-            "b_hh": b_hh,
-            "batch_first": batch_first,
-        }
-        axes = {"output": 1 if batch_first else 0}
-        drawn.append(kit.Case(label, inputs, scale=scale, time_axes=axes))
-    return drawn
+    return layer_cases(seed, gates=4, cell=True)
 
 
 # -- the mistakes --------------------------------------------------------------------------------
-
-
-def _without_hx(args: dict[str, Any]) -> dict[str, Any]:
-    return {**args, "hx": None}
 
 
 MISTAKES = [
@@ -207,7 +173,7 @@ MISTAKES = [
         "Your layer starts from zero states even when hx = (h0, c0) is given. Zeros are only the"
         " default for hx=None; a given h0 and c0 are the states before the first step (a"
         " stateful model or a decoder started from an encoder's final states relies on it).",
-        transform=_without_hx,
+        transform=without_hx,
     ),
     kit.Mistake(
         "lstm_layer.cell_not_carried",
@@ -258,15 +224,6 @@ def _shift_h0(inputs: dict[str, Any]) -> dict[str, Any]:
     return {**inputs, "hx": (h0 + 0.5, c0)}
 
 
-def _shift_last_step(inputs: dict[str, Any]) -> dict[str, Any]:
-    x = inputs["x"].clone()
-    if inputs["batch_first"]:
-        x[:, -1] += 0.5
-    else:
-        x[-1] += 0.5
-    return {**inputs, "x": x}
-
-
 PROBES = [
     *cell_probes(
         ORDER,
@@ -280,5 +237,5 @@ PROBES = [
     ),
     kit.Probe("structure.ignores_cell", "the initial cell state c0 (hx[1])", _shift_c0),
     kit.Probe("structure.ignores_hidden", "the initial hidden state h0 (hx[0])", _shift_h0),
-    kit.Probe("structure.ignores_input", "the last time step of x", _shift_last_step),
+    kit.Probe("structure.ignores_input", "the last time step of x", shift_last_step),
 ]

@@ -1,0 +1,16 @@
+"""The two bias vectors always counted, whatever bias says."""
+
+GATES = {"RNN_TANH": 1, "GRU": 3, "LSTM": 4}
+
+
+def count_parameters(
+    mode, input_size, hidden_size, num_layers=1, bias=True, bidirectional=False, proj_size=0
+):
+    g, h = GATES[mode], hidden_size
+    d = 2 if bidirectional else 1
+    out = proj_size or h
+    total = 0
+    for layer in range(num_layers):
+        fan_in = input_size if layer == 0 else d * out
+        total += d * (g * h * (fan_in + out) + 2 * g * h + proj_size * h)
+    return total

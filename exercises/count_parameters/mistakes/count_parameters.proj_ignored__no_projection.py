@@ -1,0 +1,15 @@
+"""proj_size never used: the LSTM counted as if it had no projection."""
+
+GATES = {"RNN_TANH": 1, "GRU": 3, "LSTM": 4}
+
+
+def count_parameters(
+    mode, input_size, hidden_size, num_layers=1, bias=True, bidirectional=False, proj_size=0
+):
+    g, h = GATES[mode], hidden_size
+    d = 2 if bidirectional else 1
+    total = 0
+    for layer in range(num_layers):
+        fan_in = input_size if layer == 0 else d * h
+        total += d * (g * h * fan_in + g * h * h + (2 * g * h if bias else 0))
+    return total
