@@ -138,11 +138,15 @@ def test_a_hostile_file_does_not_change_the_next_verdict() -> None:
     assert after == before
 
 
+# The cells' correct fixtures, in every style the guard must let through (the other exercises'
+# are graded once per run by the dev check, and every model solution on 25 seeds in-process by
+# test_grader_catalogue).
+CELLS = ("rnn_cell", "lstm_cell", "gru_cell")
 PASSING = [
     (exercise, path)
-    for exercise in catalogue.load_all()
+    for exercise in map(catalogue.load, CELLS)
     for path, expected in devcheck.expectations(exercise)
-    if expected == "pass" and path.name != "solution.py"  # those: test_grader_catalogue, 25 seeds
+    if expected == "pass" and path.name != "solution.py"
 ]
 
 
