@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import IO
 
+from exercises import sandbox
 from exercises import zygote as templates
 from exercises.protocol import Event, Failed, Ready, Request, Result, Stage, Usage, decode_request
 from exercises.protocol import encode as encode_message
@@ -32,7 +33,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     zygote = templates.start(close_in_child=[args.requests, args.events])
-    _no_core_access()
+    # Non-dumpable: another process of the same user (learner code) cannot open this one's
+    # /proc entries (its pipes, its memory).
+    sandbox.prctl(sandbox.PR_SET_DUMPABLE, 0)
     # The judge's own code, loaded only now: the template holds none of it.
     from exercises.checks import Grading, UsageProblem
     from exercises.grading_module import GradingModuleError
@@ -73,17 +76,6 @@ def _protected(request: Request) -> list[str]:
 
     folders = [p for p in Path(request.folder).parent.iterdir() if (p / "exercise.yaml").exists()]
     return [*map(str, folders), str(Path(reference.__file__).parent)]
-
-
-def _no_core_access() -> None:
-    """Make this process non-dumpable: another process of the same user (learner code) can then
-    not open its /proc entries (its pipes, its memory)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
-    except (OSError, AttributeError):
-        pass
 
 
 def _exit(events: IO[str]) -> None:

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -75,8 +74,7 @@ class Graded:
 
 
 class Learner:
-    """One learner's process for one grading. Use as a context manager: leaving it kills the
-    process and everything it started."""
+    """One learner's process for one grading; `close()` kills it and everything it started."""
 
     def __init__(
         self,
@@ -107,14 +105,6 @@ class Learner:
         self._baseline = self._rss()
         self._started(zygote.start_allowance)
         self._baseline = max(self._baseline, self._rss())  # a spawned one has imported torch
-
-    def __enter__(self) -> Learner:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def _started(self, allowance: float) -> None:
         """Wait for the process's first word; the time it took to start is not the learner's:

@@ -35,6 +35,8 @@ from exercises.guard import Guard
 OUTPUT_LIMIT_BYTES = 8 * 1024 * 1024  # learner prints go to the capture file; this much at most
 COMMANDS_FD, REPLIES_FD = 3, 4
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
 NOBODY = "nobody"
 # Library modules slow to import (torch.compile, checkpointing and custom operators pull in
 # torch._dynamo, about a second): once a learner's code needed one, the template imports it too,
@@ -78,7 +80,7 @@ def boot(argv: list[str]) -> NoReturn:
 def _isolate(commands: int, replies: int, workdir: str, setup: Setup) -> None:
     with contextlib.suppress(OSError):  # already a group (and session) leader when spawned
         os.setpgid(0, 0)  # a killpg of its own reaches no grader process
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in (commands, replies)]
     os.dup2(high[0], COMMANDS_FD, inheritable=False)
     os.dup2(high[1], REPLIES_FD, inheritable=False)
@@ -101,8 +103,9 @@ def _isolate(commands: int, replies: int, workdir: str, setup: Setup) -> None:
     _drop_privileges(workdir)
 
 
-def _prctl(option: int, value: int) -> None:
-    with contextlib.suppress(OSError, AttributeError):  # not Linux: the judge's kill still applies
+def prctl(option: int, value: int) -> None:
+    """Linux's prctl(2); nothing elsewhere (the grader's kills still apply there)."""
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
 
 

@@ -11,7 +11,6 @@ descriptors); it dies with the judge.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import importlib
 import json
@@ -31,7 +30,6 @@ import psutil
 
 from exercises import sandbox
 
-PR_SET_CHILD_SUBREAPER = 36
 REAP_WAIT_S = 2.0  # how long a learner's process that closed its pipe gets to finish exiting
 
 
@@ -148,11 +146,8 @@ class Zygote:
 
 
 def _serve(sock: socket.socket) -> NoReturn:
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-        ctypes.CDLL(None, use_errno=True).prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
+    sandbox.prctl(sandbox.PR_SET_CHILD_SUBREAPER, 1)
+    sandbox.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL)
     learner: int | None = None
     workdir: str | None = None
     while True:
