@@ -71,7 +71,7 @@ def list_exercises(store: Store) -> list[ExerciseInfo]:
         infos.append(
             ExerciseInfo(
                 name=exercise.name,
-                title=exercise.spec.title,
+                title=exercise.title(),
                 topics=list(exercise.spec.topics),
                 track=exercise.spec.track,
                 difficulty=exercise.spec.difficulty,

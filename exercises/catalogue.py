@@ -21,16 +21,20 @@ import yaml
 from msgspec import Meta, Struct
 
 from exercises.errors import GraderError, UsageError
-from quiz.l10n import _
+from quiz.i18n import Lang, pick, to_simplified
+from quiz.l10n import _, current_language
 from quiz.locations import exercises_dir
 
 SPEC_FILE = "exercise.yaml"
 GRADING_FILE = "grading.py"
 MISTAKES_DIR = "mistakes"
 # What an exercise folder may hold; anything else is a stray file the dev check reports.
-FOLDER_FILES = frozenset({"README.md", SPEC_FILE, "starter.py", "solution.py", GRADING_FILE})
+README_FILES: dict[Lang, str] = {"en": "README.md", "zh-Hant": "README.zh-Hant.md"}
+FOLDER_FILES = frozenset(
+    {*README_FILES.values(), SPEC_FILE, "starter.py", "solution.py", GRADING_FILE}
+)
 
-__all__ = ["CatalogueError", "Exercise", "Link", "Spec"]
+__all__ = ["CatalogueError", "Exercise", "Link", "Spec", "Text"]
 
 TopicId = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -43,13 +47,27 @@ class Link(Struct, frozen=True, forbid_unknown_fields=True):
     questions: Annotated[list[str], Meta(min_length=1)]
 
 
+NonEmpty = Annotated[str, Meta(min_length=1)]
+
+
+class Text(Struct, frozen=True, forbid_unknown_fields=True):
+    """A text the learner reads, in English and Traditional Chinese (Simplified is derived)."""
+
+    en: NonEmpty
+    zh: NonEmpty
+
+    def pick(self, lang: Lang | None = None) -> str:
+        """The text in `lang` (default: the interface language)."""
+        return pick(self.en, self.zh, lang or current_language())
+
+
 class Spec(Struct, frozen=True, forbid_unknown_fields=True):
     """The contents of exercise.yaml."""
 
-    title: Annotated[str, Meta(min_length=1)]
+    title: Text
     topics: Annotated[list[TopicId], Meta(min_length=1)]  # the bank's topic ids it practises
     difficulty: Annotated[int, Meta(ge=1, le=3)]
-    hints: Annotated[list[str], Meta(min_length=1)]  # from gentle to explicit
+    hints: Annotated[list[Text], Meta(min_length=1)]  # from gentle to explicit
     # torch: tensors in and out; numpy: arrays in and out (torch off limits), judged against torch.
     track: Literal["torch", "numpy"] = "torch"
     links: dict[str, Link] = {}  # the exercise's own diagnosis ids -> questions that drill them
@@ -63,7 +81,22 @@ class Exercise:
 
     @property
     def readme(self) -> Path:
-        return self.folder / "README.md"
+        """The English README (the one the dev check and the scaffold start from)."""
+        return self.folder / README_FILES["en"]
+
+    def task(self, lang: Lang | None = None) -> str:
+        """The README in `lang` (default: the interface language); Simplified from Traditional."""
+        lang = lang or current_language()
+        path = self.folder / README_FILES["en" if lang == "en" else "zh-Hant"]
+        text = path.read_text(encoding="utf-8")
+        return to_simplified(text) if lang == "zh-Hans" else text
+
+    def hints(self, lang: Lang | None = None) -> list[str]:
+        """The hints in `lang`, gentle first."""
+        return [hint.pick(lang) for hint in self.spec.hints]
+
+    def title(self, lang: Lang | None = None) -> str:
+        return self.spec.title.pick(lang)
 
     @property
     def starter(self) -> Path:

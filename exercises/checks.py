@@ -20,15 +20,19 @@ from typing import Any, NoReturn
 
 import torch
 
-from exercises import diagnosis, grading_module, kit, learner, remote, results
+from exercises import counting, diagnosis, grading_module, kit, learner, remote, results
 from exercises.compare import Closeness, are_close, contract, first_mismatch, normalise
-from exercises.diagnosis import Finding, Run, describe_mismatch, no_known_mistake
+from exercises.diagnosis import Finding, Run, describe_mismatch, localised, no_known_mistake
 from exercises.gradient_checks import GradientChecks, Stage
-from exercises.protocol import Check, Diagnosis, Request, Verdict, Worst
+from exercises.protocol import Check, Cost, Diagnosis, Request, Verdict, Worst
 from exercises.sandbox import Setup
 from exercises.zygote import Template
+from quiz.l10n import N_, _
 
-PRECISION_ADVICE = (
+COST_REPEATS = 10  # calls timed, the fastest kept, for the wall-clock ratio (information only)
+
+
+PRECISION_ADVICE = N_(
     "Your float64 results match PyTorch, so the equations are right; in float32 something loses"
     " precision (a .half() or .bfloat16() conversion, or a formula that subtracts nearly equal"
     " values)."
@@ -107,11 +111,12 @@ class Grading(GradientChecks):
             ancestors=[zygote.pid, os.getpid(), os.getppid()],
         )
         self._send_stage = stage
-        self.current = (results.LOADS, "loading your file")
+        self.current = (results.LOADS, _("loading your file"))
         self.learner: remote.Learner | None = None
         self.checks: list[Check] = []
         self.diagnosis: Diagnosis | None = None
         self.worst: Worst | None = None
+        self.cost: Cost | None = None
         drawn = self.module.cases(self.seed)
         self.trials = {
             dtype: [self._trial(c, dtype) for c in drawn] for dtype in self.module.dtypes
@@ -151,6 +156,7 @@ class Grading(GradientChecks):
             diagnosis=self.diagnosis,
             worst=self.worst,
             skipped=self._skipped(),
+            cost=self.cost,
         )
 
     def _checks(self) -> None:
@@ -166,6 +172,7 @@ class Grading(GradientChecks):
                 self._gradients()
             self._repeatable()
             self._unchanged()
+            self._cost()
         except _Stop:
             pass
 
@@ -175,6 +182,8 @@ class Grading(GradientChecks):
         skipped = [c for c in (results.VALUES64, results.VALUES32) if c not in ran]
         if not self.module.differentiable or self.numpy_track:
             skipped.append(results.GRADIENTS)
+        if self.module.cost is None:
+            skipped.append(results.COST)
         return skipped
 
     def _fail(
@@ -194,15 +203,27 @@ class Grading(GradientChecks):
         self._fail(check, finding.id, message, finding.message + note, finding.ids)
 
     def _call(self, inputs: dict[str, Any]) -> remote.Outcome:
-        """One call of the learner's function (numpy arrays in, on the numpy track)."""
+        """One call of the learner's function (numpy arrays in, on the numpy track). Where the
+        exercise's function is meant to change inputs in place (MUTATES), its outputs are what
+        it returned and those inputs after the call."""
         assert self.learner is not None
         given = as_numpy(inputs) if self.numpy_track else inputs
-        return self.learner.call(given)
+        outcome = self.learner.call(given)
+        mutates = self.module.mutates
+        if not mutates:
+            return outcome
+        outcome.mutated = tuple(n for n in outcome.mutated if n not in mutates)
+        if outcome.error is None:
+            outcome.value = (outcome.value, *(outcome.after[n] for n in mutates))
+        return outcome
 
     def _outcome(self, trial: Trial, check: str) -> remote.Outcome:
         """The trial's call, made once, when a check first needs it."""
         if trial.outcome is None:
-            self.stage(check, f"calling {self.exercise} on the case {trial.label}")
+            self.stage(
+                check,
+                _("calling {name} on the case {case}").format(name=self.exercise, case=trial.label),
+            )
             trial.outcome = self._call(trial.inputs)
         return trial.outcome
 
@@ -213,7 +234,7 @@ class Grading(GradientChecks):
     # -- the checks --------------------------------------------------------------------------
 
     def _loads(self) -> None:
-        self.stage(results.LOADS, "loading your file")
+        self.stage(results.LOADS, _("loading your file"))
         self.learner = remote.Learner(
             self._zygote,
             self._setup,
@@ -238,10 +259,14 @@ class Grading(GradientChecks):
             self._fail(
                 results.IMPLEMENTED,
                 "not_implemented",
-                f"{self.exercise} still raises NotImplementedError: not started yet.",
-                f"Not started: replace the `raise NotImplementedError` in {self.path} with your"
-                f" code. `rnnprep exercise show {self.exercise}` shows the task,"
-                f" `rnnprep exercise hint {self.exercise}` gives a hint.",
+                _("{name} still raises NotImplementedError: not started yet.").format(
+                    name=self.exercise
+                ),
+                _(
+                    "Not started: replace the `raise NotImplementedError` in {path} with your"
+                    " code. `rnnprep exercise show {name}` shows the task,"
+                    " `rnnprep exercise hint {name}` gives a hint."
+                ).format(path=self.path, name=self.exercise),
             )
         self.checks.append(Check(results.IMPLEMENTED, True))
 
@@ -250,7 +275,8 @@ class Grading(GradientChecks):
         assert self.learner is not None
         if self.learner.used:
             what, advice = self.learner.used[0]
-            self._fail(check, "forbidden_api", f"Your code {what}.", f"Your code {what}. {advice}")
+            said = _("Your code {what}.").format(what=what)
+            self._fail(check, "forbidden_api", said, f"{said} {advice}")
 
     def _contract(self) -> None:
         for dtype in self.module.dtypes:
@@ -277,7 +303,7 @@ class Grading(GradientChecks):
                 overflowed = self._overflow(dtype)
                 if overflowed is not None:
                     self._fail_with(check, overflowed, describe_mismatch(self.worst))
-                self._fail(check, None, f"{describe_mismatch(worst)} {PRECISION_ADVICE}")
+                self._fail(check, None, f"{describe_mismatch(worst)} {_(PRECISION_ADVICE)}")
             finding = self._explain()
             if finding is None:
                 self._fail(check, None, no_known_mistake(worst))
@@ -288,7 +314,12 @@ class Grading(GradientChecks):
         """The same inputs give the same result on a later call, after other cases ran."""
         check = results.REPEATABLE
         first = self.first
-        self.stage(check, f"calling {self.exercise} again on the case {first.label}")
+        self.stage(
+            check,
+            _("calling {name} again on the case {case}").format(
+                name=self.exercise, case=first.label
+            ),
+        )
         again = self._call(first.inputs)
         self._allowed(check)
         tol = self._tol(first)
@@ -306,19 +337,27 @@ class Grading(GradientChecks):
             self._fail(
                 check,
                 "state_kept",
-                f"Called again on the case {first.label}, after the other cases, your function"
-                " gives a different result.",
-                "Your function remembers something between calls (a global, a default argument"
-                " that is a list or dict, a cache, an attribute on the function) and its result"
-                " depends on it. It must depend on its arguments only.",
+                _(
+                    "Called again on the case {case}, after the other cases, your function"
+                    " gives a different result."
+                ).format(case=first.label),
+                _(
+                    "Your function remembers something between calls (a global, a default"
+                    " argument that is a list or dict, a cache, an attribute on the function) and"
+                    " its result depends on it. It must depend on its arguments only."
+                ),
             )
         self._fail(
             check,
             "nondeterministic",
-            f"Two calls in a row on the case {first.label} give different results.",
-            "Your function is not deterministic: with the same arguments it must return the same"
-            " result. Look for randomness (torch.rand, random, dropout) or an uninitialised"
-            " tensor (torch.empty) read before it is written.",
+            _("Two calls in a row on the case {case} give different results.").format(
+                case=first.label
+            ),
+            _(
+                "Your function is not deterministic: with the same arguments it must return the"
+                " same result. Look for randomness (torch.rand, random, dropout) or an"
+                " uninitialised tensor (torch.empty) read before it is written."
+            ),
         )
 
     def _mutated(self) -> list[str]:
@@ -337,12 +376,64 @@ class Grading(GradientChecks):
         self._fail(
             check,
             "in_place_mutation",
-            f"Your function changed its input(s) {names} in place.",
-            f"Your function modifies {names} in place (e.g. h.mul_(...), h += ...,"
-            " h[...] = ..., even under torch.no_grad()). It must leave its arguments untouched:"
-            " the caller still needs them, and autograd refuses in-place changes to tensors"
-            " that require grad.",
+            _("Your function changed its input(s) {names} in place.").format(names=names),
+            _(
+                "Your function modifies {names} in place (e.g. h.mul_(...), h += ...,"
+                " h[...] = ..., even under torch.no_grad()). It must leave its arguments"
+                " untouched: the caller still needs them, and autograd refuses in-place changes"
+                " to tensors that require grad."
+            ).format(names=names),
         )
+
+    def _cost(self) -> None:
+        """Once the values are right: what one call costs, counted, against the budget."""
+        cost = self.module.cost
+        if cost is None:
+            return
+        assert self.learner is not None
+        trials = self.trials[self.module.dtypes[0]]
+        trial = next((t for t in trials if cost.case in t.case.label), trials[0])
+        self.stage(
+            results.COST,
+            _("counting what {name} costs on the case {case}").format(
+                name=self.exercise, case=trial.label
+            ),
+        )
+        given = as_numpy(trial.inputs) if self.numpy_track else trial.inputs
+        counted = self.learner.cost(given, repeats=COST_REPEATS)
+        self._allowed(results.COST)
+        if isinstance(counted, remote.Raised):
+            self._crashed(trial, counted, results.COST)
+        matmuls, flops, seconds = counted
+        budget_matmuls, budget_flops = cost.budget(trial.inputs)
+        baseline = cost.baseline
+        self.cost = Cost(
+            case=trial.label,
+            matmuls=matmuls,
+            flops=flops,
+            budget_matmuls=budget_matmuls,
+            budget_flops=budget_flops,
+            steps=cost.steps(trial.inputs),
+            seconds=seconds,
+            torch_seconds=counting.fastest(lambda: baseline(**trial.inputs), COST_REPEATS),
+        )
+        summary = _(
+            "{matmuls} matmul calls and {flops:,} FLOPs on the case {case}; the budget is"
+            " {budget_matmuls} calls and {budget_flops:,} FLOPs."
+        ).format(
+            matmuls=matmuls,
+            flops=flops,
+            case=trial.label,
+            budget_matmuls=budget_matmuls,
+            budget_flops=budget_flops,
+        )
+        if self.cost.within:
+            self.checks.append(Check(results.COST, True, summary))
+            return
+        slip = next((s for s in cost.slips if s.matmuls(trial.inputs) == matmuls), None)
+        if slip is not None:
+            self._fail(results.COST, slip.id, summary, localised(slip.message, slip.zh))
+        self._fail(results.COST, cost.over_id, summary, localised(*cost.over))
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -355,7 +446,7 @@ class Grading(GradientChecks):
             outcome.value, trial.expected, self.module.output, numpy_track=self.numpy_track
         )
         if problem is not None:
-            text = f"{problem.message} (case {trial.label})"
+            text = _("{problem} (case {case})").format(problem=problem.message, case=trial.label)
             finding = self._explain(structural=False)
             if finding is not None:
                 self._fail_with(check, finding, text)
@@ -365,11 +456,17 @@ class Grading(GradientChecks):
     def _crashed(self, trial: Trial, error: remote.Raised, check: str) -> NoReturn:
         self._allowed(check)
         diagnosis_id, message = error.diagnosis, error.message
-        text = f"On the case {trial.label} your code fails: {message}"
+        text = _("On the case {case} your code fails: {message}").format(
+            case=trial.label, message=message
+        )
         if "cannot be multiplied" in message:
-            text += " (Weights are stored [out_features, in_features]: x @ w_ih.T, not x @ w_ih.)"
+            text += _(
+                " (Weights are stored [out_features, in_features]: x @ w_ih.T, not x @ w_ih.)"
+            )
         if "same device" in message:
-            text += " (Create new tensors on the inputs' device: device=x.device, or zeros_like.)"
+            text += _(
+                " (Create new tensors on the inputs' device: device=x.device, or zeros_like.)"
+            )
         if diagnosis_id != "crash":
             self._fail(check, diagnosis_id, text)
         if "refers to a single memory location" in message:  # an in-place write into an input
@@ -377,10 +474,12 @@ class Grading(GradientChecks):
                 check,
                 "in_place_mutation",
                 text,
-                "Your code writes into one of its inputs in place (c *= f, h.add_(...),"
-                " x[...] = ...). Callers pass views (an expanded or transposed tensor) where such"
-                " a write fails or changes their data: compute new tensors instead"
-                " (c = c * f).",
+                _(
+                    "Your code writes into one of its inputs in place (c *= f, h.add_(...),"
+                    " x[...] = ...). Callers pass views (an expanded or transposed tensor) where"
+                    " such a write fails or changes their data: compute new tensors instead"
+                    " (c = c * f)."
+                ),
             )
         finding = self._explain(structural=False)
         self._allowed(check)  # the extra calls behind the diagnosis ran learner code too
@@ -389,8 +488,10 @@ class Grading(GradientChecks):
                 check,
                 finding,
                 text,
-                " (Your code fails on some cases and, where it runs, gives exactly what this"
-                " does.)",
+                _(
+                    " (Your code fails on some cases and, where it runs, gives exactly what this"
+                    " does.)"
+                ),
             )
         self._fail(check, "crash", text)
 

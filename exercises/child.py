@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     # The judge's own code, loaded only now: the template holds none of it.
     from exercises.checks import Grading, UsageProblem
     from exercises.grading_module import GradingModuleError
+    from quiz.l10n import set_language
 
     events = os.fdopen(args.events, "w", encoding="utf-8", buffering=1)
     requests = os.fdopen(args.requests, "r", encoding="utf-8")
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> None:
         def stage(check: str, doing: str, rid: str = rid) -> None:
             send(Stage(rid, check, doing))
 
+        set_language(request.lang)
         try:
             grading = Grading(
                 request, zygote, stage, memory_mb=args.memory_mb, protected=_protected(request)

@@ -21,6 +21,7 @@ from torch import Tensor
 from exercises.backprop import tensors as tensors
 from exercises.kit import Case
 from exercises.protocol import Worst
+from quiz.l10n import _
 
 Names = Any  # str, or a tuple of Names mirroring a tuple result
 
@@ -88,11 +89,11 @@ def _name(names: Names, path: str) -> str:
 
 def describe_type(value: Any) -> str:
     if value is None:
-        return "None (is a `return` missing?)"
+        return _("None (is a `return` missing?)")
     if isinstance(value, Tensor):
-        return f"a tensor of shape {list(value.shape)}"
+        return _("a tensor of shape {shape}").format(shape=list(value.shape))
     if isinstance(value, tuple | list):
-        return f"a {type(value).__name__} of {len(value)}"
+        return _("a {type} of {count}").format(type=type(value).__name__, count=len(value))
     return type(value).__name__
 
 
@@ -105,16 +106,23 @@ def contract(
     name = _name(names, path)
     if isinstance(want, tuple):
         if not isinstance(got, tuple) or len(got) != len(want):
-            parts = ", ".join(map(str, names)) if isinstance(names, tuple) else f"{len(want)} items"
+            if isinstance(names, tuple):
+                parts = ", ".join(map(str, names))
+            else:
+                parts = _("{count} items").format(count=len(want))
             if isinstance(got, list) and len(got) == len(want):
                 return Problem(
                     "shape",
-                    f"{name} must be a tuple ({parts}), as documented, not a list: return"
-                    f" ({parts}), not [{parts}]. Callers unpack, hash or compare it as a tuple.",
+                    _(
+                        "{name} must be a tuple ({parts}), as documented, not a list: return"
+                        " ({parts}), not [{parts}]. Callers unpack, hash or compare it as a tuple."
+                    ).format(name=name, parts=parts),
                 )
             return Problem(
                 "shape",
-                f"{name} must be a tuple ({parts}); your code returned {describe_type(got)}.",
+                _("{name} must be a tuple ({parts}); your code returned {returned}.").format(
+                    name=name, parts=parts, returned=describe_type(got)
+                ),
             )
         sub = _child_names(names, len(want))
         for k, (g, w) in enumerate(zip(got, want, strict=True)):
@@ -126,7 +134,10 @@ def contract(
     if isinstance(want, list):
         if not isinstance(got, list | tuple):
             return Problem(
-                "shape", f"{name} must be a list; your code returned {describe_type(got)}."
+                "shape",
+                _("{name} must be a list; your code returned {returned}.").format(
+                    name=name, returned=describe_type(got)
+                ),
             )
         for k, (g, w) in enumerate(zip(got, want, strict=False)):
             child = _join(path, names, k)
@@ -138,8 +149,9 @@ def contract(
         if not isinstance(got, dict) or set(got) != set(want):
             return Problem(
                 "shape",
-                f"{name} must be a dict with keys {sorted(want)}; your code returned"
-                f" {describe_type(got)}.",
+                _("{name} must be a dict with keys {keys}; your code returned {returned}.").format(
+                    name=name, keys=sorted(want), returned=describe_type(got)
+                ),
             )
         for key in want:
             child = _join(path, names, key)
@@ -155,47 +167,70 @@ def contract(
 
 
 def _tensor_contract(got: Any, want: Tensor, name: str, *, numpy_track: bool) -> Problem | None:
-    kind = "numpy array" if numpy_track else "tensor"
+    kind = _("numpy array") if numpy_track else _("tensor")
     if numpy_track and isinstance(got, np.ndarray) and got.dtype != object:
         got = torch.from_numpy(np.ascontiguousarray(got))
     elif numpy_track or not isinstance(got, Tensor):
         if isinstance(got, tuple | list) and name:
-            return Problem("shape", f"{name} must be a {kind} itself, not a {type(got).__name__}.")
+            return Problem(
+                "shape",
+                _("{name} must be a {kind} itself, not a {type}.").format(
+                    name=name, kind=kind, type=type(got).__name__
+                ),
+            )
         return Problem(
-            "shape", f"{name} should be a {kind}; your code returned {describe_type(got)}."
+            "shape",
+            _("{name} should be a {kind}; your code returned {returned}.").format(
+                name=name, kind=kind, returned=describe_type(got)
+            ),
         )
     if type(got) not in (Tensor, torch.nn.Parameter):  # a subclass could answer comparisons
         return Problem(
             "shape",
-            f"{name} is a {type(got).__name__}, a subclass of torch.Tensor: return a plain"
-            " tensor (the result of torch operations on the inputs).",
+            _(
+                "{name} is a {type}, a subclass of torch.Tensor: return a plain tensor (the"
+                " result of torch operations on the inputs)."
+            ).format(name=name, type=type(got).__name__),
         )
     if got.layout != torch.strided:
         return Problem(
             "shape",
-            f"{name} is a {str(got.layout).removeprefix('torch.')} tensor: return an ordinary"
-            " dense one, as PyTorch does (drop the .to_sparse()).",
+            _(
+                "{name} is a {layout} tensor: return an ordinary dense one, as PyTorch does"
+                " (drop the .to_sparse())."
+            ).format(name=name, layout=str(got.layout).removeprefix("torch.")),
         )
     if tuple(got.shape) != tuple(want.shape):
         return Problem(
             "shape",
-            f"{name} has shape {list(got.shape)}, expected {list(want.shape)}.",
+            _("{name} has shape {shape}, expected {expected}.").format(
+                name=name, shape=list(got.shape), expected=list(want.shape)
+            ),
         )
     if got.dtype != want.dtype:
+        got_name = str(got.dtype).removeprefix("torch.")
         want_name = str(want.dtype).removeprefix("torch.")
         return Problem(
             "dtype",
-            f"{name} is {str(got.dtype).removeprefix('torch.')} where {want_name} is expected.",
-            f"{name} comes back as {str(got.dtype).removeprefix('torch.')} for {want_name}"
-            " inputs: outputs must keep the inputs' dtype. Look for .float()/.double(), NumPy, or"
-            " a new tensor (torch.zeros(...), torch.tensor(...)) made without dtype=x.dtype.",
+            _("{name} is {dtype} where {expected} is expected.").format(
+                name=name, dtype=got_name, expected=want_name
+            ),
+            _(
+                "{name} comes back as {dtype} for {expected} inputs: outputs must keep the"
+                " inputs' dtype. Look for .float()/.double(), NumPy, or a new tensor"
+                " (torch.zeros(...), torch.tensor(...)) made without dtype=x.dtype."
+            ).format(name=name, dtype=got_name, expected=want_name),
         )
     if got.device != want.device:
         return Problem(
             "device",
-            f"{name} is on {got.device}, the inputs on {want.device}.",
-            f"{name} must stay on the inputs' device: create new tensors with"
-            " device=x.device (or torch.zeros_like) and never call .cpu() on results.",
+            _("{name} is on {device}, the inputs on {expected}.").format(
+                name=name, device=got.device, expected=want.device
+            ),
+            _(
+                "{name} must stay on the inputs' device: create new tensors with"
+                " device=x.device (or torch.zeros_like) and never call .cpu() on results."
+            ).format(name=name),
         )
     return None
 
@@ -213,7 +248,10 @@ def _number_contract(got: Any, want: bool | int | float, name: str) -> Problem |
     if ok:
         return None
     return Problem(
-        "shape", f"{name} should be {type(want).__name__}; your code returned {describe_type(got)}."
+        "shape",
+        _("{name} should be {type}; your code returned {returned}.").format(
+            name=name, type=type(want).__name__, returned=describe_type(got)
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from exercises import catalogue
 from exercises.api import Grader
 from exercises.runner import DEFAULT_TIMEOUT
 from quiz.locations import exercises_dir, solution_fixtures_dir
+from quiz.zhtext import is_cjk
 
 IGNORED = frozenset({"__pycache__"})
 
@@ -68,7 +69,12 @@ def gaps(exercise: catalogue.Exercise) -> list[str]:
     """What the folder lacks or holds wrongly, found without grading a learner file."""
     missing = [
         f"{p.name} is missing"
-        for p in (exercise.readme, exercise.starter, exercise.solution, exercise.grading)
+        for p in (
+            *(exercise.folder / name for name in catalogue.README_FILES.values()),
+            exercise.starter,
+            exercise.solution,
+            exercise.grading,
+        )
         if not p.is_file()
     ]
     missing += stray_files(exercise.folder)
@@ -112,6 +118,8 @@ def _grading_gaps(exercise: catalogue.Exercise) -> list[str]:
         if not _resolves(d)
     ]
     ids = {m.id for m in module.mistakes}
+    if module.cost is not None:
+        ids |= {s.id for s in module.cost.slips}
     if len(ids) < 1:
         found.append("grading.py declares no mistake")
     covered = {f.stem.split("__")[0] for f in exercise.mistakes}
@@ -120,8 +128,26 @@ def _grading_gaps(exercise: catalogue.Exercise) -> list[str]:
         f"mistakes/ has files for {i}, which grading.py does not declare"
         for i in sorted(covered - ids)
     ]
+    found += [
+        f"{what} has no Chinese (zh): {text[:60]!r}"
+        for what, text, zh in _texts(module)
+        if not any(is_cjk(ch) for ch in zh)
+    ]
     found += indistinguishable(module)
     return found
+
+
+def _texts(module: Any) -> list[tuple[str, str, str]]:
+    """What the learner reads from a grading module: (which, English, Traditional Chinese)."""
+    texts = [(f"mistake {m.id}", m.message, m.zh) for m in module.mistakes]
+    texts += [
+        (f"source of {m.id}", m.published, m.published_zh) for m in module.mistakes if m.published
+    ]
+    texts += [(f"probe {p.id}", p.part, p.part_zh) for p in module.probes]
+    if module.cost is not None:
+        texts += [(f"cost {s.id}", s.message, s.zh) for s in module.cost.slips]
+        texts.append((f"cost {module.cost.over_id}", *module.cost.over))
+    return texts
 
 
 def indistinguishable(module: Any, seed: int = 0) -> list[str]:

@@ -22,8 +22,10 @@ from exercises import kit
 from exercises.compare import Closeness, are_close
 from exercises.grading_module import GradingModule
 from exercises.protocol import Worst
+from quiz.i18n import pick
+from quiz.l10n import N_, _, current_language
 
-PUBLISHED = (
+PUBLISHED = N_(
     " This is a valid formulation ({source}), but not PyTorch's convention, which this exercise"
     " asks for."
 )
@@ -51,10 +53,18 @@ class Finding:
         return self.ids[0]
 
 
+def localised(en: str, zh: str) -> str:
+    """`zh` (Traditional; Simplified derived) when the interface language is Chinese and there is
+    one, else `en`."""
+    return pick(en, zh, current_language()) if zh else en
+
+
 def explain(mistake: kit.Mistake) -> str:
+    message = localised(mistake.message, mistake.zh)
     if mistake.published:
-        return mistake.message + PUBLISHED.format(source=mistake.published)
-    return mistake.message
+        source = localised(mistake.published, mistake.published_zh)
+        return message + _(PUBLISHED).format(source=source)
+    return message
 
 
 def outputs(module: GradingModule, mistake: kit.Mistake, inputs: dict[str, Any]) -> Any:
@@ -120,10 +130,13 @@ def _unique(matches: Iterable[tuple[tuple[str, ...], str]]) -> Finding | None:
 
 FLOAT32_INTERNAL = Finding(
     ["precision.float32_internal"],
-    "Your code computes in float32 and casts the result back: it matches PyTorch's answer"
-    " computed in float32, not the float64 one it was given inputs for. Look for .float(),"
-    " torch.float32 or a tensor made without dtype=x.dtype (torch.tensor(...), torch.zeros(...)"
-    " take the default float32) on the way, and keep the inputs' dtype throughout.",
+    N_(
+        "Your code computes in float32 and casts the result back: it matches PyTorch's"
+        " answer computed in float32, not the float64 one it was given inputs for. Look for"
+        " .float(), torch.float32 or a tensor made without dtype=x.dtype (torch.tensor(...),"
+        " torch.zeros(...) take the default float32) on the way, and keep the inputs' dtype"
+        " throughout."
+    ),
 )
 
 
@@ -143,7 +156,7 @@ def float32_inside(module: GradingModule, runs: Sequence[Run]) -> Finding | None
         scale = run.tol.atol / module.tolerance(torch.float64, device).atol
         if not are_close(run.got, want, module.output, Closeness(tol.rtol, tol.atol * scale)):
             return None
-    return FLOAT32_INTERNAL
+    return Finding(FLOAT32_INTERNAL.ids, _(FLOAT32_INTERNAL.message))
 
 
 def _device(inputs: dict[str, Any]) -> torch.device:
@@ -175,7 +188,9 @@ def pair(module: GradingModule, runs: Sequence[Run]) -> Finding | None:
             if _reproduces(module, both, first) and _reproduces(module, both, runs[1:]):
                 yield (
                     (a.id, b.id),
-                    f"Two slips at once. First: {explain(a)} Second: {explain(b)}",
+                    _("Two slips at once. First: {first} Second: {second}").format(
+                        first=explain(a), second=explain(b)
+                    ),
                 )
 
     return _unique(matches())
@@ -204,15 +219,16 @@ def probe(
         theirs = learner(moved)
         if theirs is not None and are_close(theirs, got, module.output, tol):
             parts.setdefault(p.id, []).append(p)
-    every = [p.part for found in parts.values() for p in found]
+    every = [localised(p.part, p.part_zh) for found in parts.values() for p in found]
     if not every or len(every) == tried:
         return None  # nothing left out, or nothing reaches the result at all: not one term
     return Finding(
         list(parts),
-        "Your result stays the same when these change, while PyTorch's does: "
-        + "; ".join(every)
-        + ". A term of the equations is missing there; compare your code with the README's"
-        " equations for each of them.",
+        _(
+            "Your result stays the same when these change, while PyTorch's does: {parts}. A"
+            " term of the equations is missing there; compare your code with the README's"
+            " equations for each of them."
+        ).format(parts=_("; ").join(every)),
     )
 
 
@@ -223,36 +239,52 @@ def overflow(worst: Worst) -> bool:
 def overflow_finding(worst: Worst) -> Finding:
     return Finding(
         ["numerics.overflow"],
-        f"Your {worst.where} is {worst.got} where PyTorch's is {worst.expected:.6g}, on the case"
-        f" {worst.case}{_at_step(worst)}. Something overflowed: exp() of a large number is inf"
-        " (float32 overflows past exp(88), float64 past exp(709)), and inf / inf or inf - inf is"
-        " NaN. torch.sigmoid, torch.tanh and torch.logsumexp are stable; a hand-written"
-        " (exp(x) - exp(-x)) / (exp(x) + exp(-x)) or exp(x) / exp(x).sum() is not.",
+        _(
+            "Your {where} is {got} where PyTorch's is {expected:.6g}, on the case"
+            " {case}{at_step}. Something overflowed: exp() of a large number is inf"
+            " (float32 overflows past exp(88), float64 past exp(709)), and inf / inf or"
+            " inf - inf is NaN. torch.sigmoid, torch.tanh and torch.logsumexp are stable; a"
+            " hand-written (exp(x) - exp(-x)) / (exp(x) + exp(-x)) or exp(x) / exp(x).sum() is"
+            " not."
+        ).format(
+            where=worst.where,
+            got=worst.got,
+            expected=worst.expected,
+            case=worst.case,
+            at_step=_at_step(worst),
+        ),
     )
 
 
 def _at_step(worst: Worst) -> str:
-    return f", from time step {worst.step}" if worst.step is not None else ""
+    if worst.step is None:
+        return ""
+    return _(", from time step {step}").format(step=worst.step)
 
 
 def describe_mismatch(worst: Worst) -> str:
     """Where the learner's result first differs, in words."""
     if worst.length:
-        return (
-            f"{worst.where} has {worst.got:g} item(s) but the reference has {worst.expected:g}"
-            f" on the case {worst.case}."
-        )
-    text = (
-        f"{worst.where} is {worst.got:.6g} but PyTorch gives {worst.expected:.6g}"
-        f" (error {worst.error:.3g}) on the case {worst.case}."
+        return _(
+            "{where} has {got:g} item(s) but the reference has {expected:g} on the case {case}."
+        ).format(where=worst.where, got=worst.got, expected=worst.expected, case=worst.case)
+    text = _(
+        "{where} is {got:.6g} but PyTorch gives {expected:.6g} (error {error:.3g}) on the case"
+        " {case}."
+    ).format(
+        where=worst.where,
+        got=worst.got,
+        expected=worst.expected,
+        error=worst.error,
+        case=worst.case,
     )
     if worst.step is not None:
-        text += f" The sequence first differs at time step {worst.step}."
+        text += _(" The sequence first differs at time step {step}.").format(step=worst.step)
     return text
 
 
 def no_known_mistake(worst: Worst) -> str:
-    return (
-        f"{describe_mismatch(worst)} This matches none of the known mistakes, alone or two at"
-        " once: compare your code with the equations in the README one step at a time."
-    )
+    return _(
+        "{mismatch} This matches none of the known mistakes, alone or two at once: compare your"
+        " code with the equations in the README one step at a time."
+    ).format(mismatch=describe_mismatch(worst))

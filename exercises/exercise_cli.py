@@ -182,7 +182,7 @@ def _show_task(args: argparse.Namespace) -> int:
 
     exercise = catalogue.load(args.name)
     path = learner_file(args.name, as_json=False)
-    print(exercise.readme.read_text(encoding="utf-8").rstrip())
+    print(exercise.task().rstrip())
     print()
     print(_("Your file: {path}").format(path=path))
     print(_("Grade it:  {command}").format(command=f"grade exercise {args.name}"))

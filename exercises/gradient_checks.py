@@ -22,6 +22,7 @@ from exercises.diagnosis import describe_mismatch
 from exercises.kit import Case
 from exercises.protocol import Check, Worst
 from exercises.remote import Learner, Raised
+from quiz.l10n import _
 
 if TYPE_CHECKING:
     from exercises.checks import Trial
@@ -108,24 +109,29 @@ class GradientChecks:
             if bool(bad.any()):
                 index = unravel(int(bad.flatten().nonzero()[0]), tuple(bad.shape))
                 where = f"grad_{name}[{', '.join(map(str, index))}]"
+                value, pytorch = float(got[index]), float(want[index])
                 self._fail(
                     check,
                     "numerics.overflow",
-                    f"{where} is {float(got[index])} on the case {trial.label}, where PyTorch's"
-                    f" gradient is {float(want[index]):.6g}.",
-                    f"Your forward values are right, but on the case {trial.label} the gradient"
-                    f" {where} is {float(got[index])}: something overflows on the way back. A"
-                    " classic cause is torch.where(cond, a, b) where the branch not taken is"
-                    " inf or NaN (its gradient still flows, times 0, giving NaN), or exp() of a"
-                    " large number in a hand-written activation. Use torch.tanh / torch.sigmoid,"
-                    " or clamp before exp().",
+                    _(
+                        "{where} is {value} on the case {case}, where PyTorch's gradient is"
+                        " {expected:.6g}."
+                    ).format(where=where, value=value, case=trial.label, expected=pytorch),
+                    _(
+                        "Your forward values are right, but on the case {case} the gradient"
+                        " {where} is {value}: something overflows on the way back. A classic"
+                        " cause is torch.where(cond, a, b) where the branch not taken is inf or"
+                        " NaN (its gradient still flows, times 0, giving NaN), or exp() of a"
+                        " large number in a hand-written activation. Use torch.tanh /"
+                        " torch.sigmoid, or clamp before exp()."
+                    ).format(case=trial.label, where=where, value=value),
                 )
 
     def _learner_gradients(self, trial: Trial, k: int, *, strict: bool) -> dict[str, Tensor | None]:
         """The gradients of the learner's function on `trial` for every differentiable input;
         `strict` first requires the result's shape and its connection to the graph."""
         check = results.GRADIENTS
-        self.stage(check, f"computing gradients on the case {trial.label}")
+        self.stage(check, _("computing gradients on the case {case}").format(case=trial.label))
         assert self.learner is not None
         differentiable = tuple(self.module.differentiable)
         graded = self.learner.gradients(trial.inputs, differentiable, self.seed, k)
@@ -135,26 +141,30 @@ class GradientChecks:
             self._fail_mutated(check, sorted(graded.mutated))
         if graded.error is not None and graded.phase == "call":
             self._gradient_failure(
-                graded.error, "calling your function on inputs that require grad"
+                graded.error, _("calling your function on inputs that require grad")
             )
         if strict and contract(graded.value, trial.expected, self.module.output, numpy_track=False):
             self._fail(
                 check,
                 "shape",
-                f"With inputs that require grad, your result no longer has the shape of"
-                f" PyTorch's (case {trial.label}).",
+                _(
+                    "With inputs that require grad, your result no longer has the shape of"
+                    " PyTorch's (case {case})."
+                ).format(case=trial.label),
             )
         if strict and not all(graded.connected):
             self._fail(
                 check,
                 "not_differentiable",
-                "Your result is not connected to the autograd graph.",
-                "Your result carries no gradient: somewhere your code leaves torch (a NumPy"
-                " round trip, .detach(), .data, .item(), torch.tensor(...) of a result), so"
-                " training could not learn through it. Stay with torch operations.",
+                _("Your result is not connected to the autograd graph."),
+                _(
+                    "Your result carries no gradient: somewhere your code leaves torch (a NumPy"
+                    " round trip, .detach(), .data, .item(), torch.tensor(...) of a result), so"
+                    " training could not learn through it. Stay with torch operations."
+                ),
             )
         if graded.error is not None:
-            self._gradient_failure(graded.error, "back-propagating through your function")
+            self._gradient_failure(graded.error, _("back-propagating through your function"))
         return {name: g if isinstance(g, Tensor) else None for name, g in graded.grads.items()}
 
     def _gradients_on(self, trial: Trial, k: int, expected: dict[str, Tensor]) -> None:
@@ -166,9 +176,11 @@ class GradientChecks:
                 self._fail(
                     check,
                     "not_differentiable",
-                    f"No gradient reaches {name}.",
-                    f"No gradient flows back to {name}: your code cuts it out of the graph"
-                    " (.detach(), .data, a NumPy round trip or torch.tensor(...) of it).",
+                    _("No gradient reaches {name}.").format(name=name),
+                    _(
+                        "No gradient flows back to {name}: your code cuts it out of the graph"
+                        " (.detach(), .data, a NumPy round trip or torch.tensor(...) of it)."
+                    ).format(name=name),
                 )
             tol = self.module.tolerance(torch.float64, got.device)
             worst = first_mismatch(
@@ -185,10 +197,12 @@ class GradientChecks:
                     check,
                     "not_differentiable",
                     describe_mismatch(worst),
-                    f"The forward values are right but the gradient with respect to {name} is"
-                    f" not (largest error {worst.error:.3g}): a custom autograd.Function with a"
-                    " wrong backward, or a value used after an in-place change, usually causes"
-                    " this.",
+                    _(
+                        "The forward values are right but the gradient with respect to {name} is"
+                        " not (largest error {error:.3g}): a custom autograd.Function with a"
+                        " wrong backward, or a value used after an in-place change, usually"
+                        " causes this."
+                    ).format(name=name, error=worst.error),
                 )
 
     def _gradient_failure(self, error: Raised, doing: str) -> NoReturn:
@@ -196,20 +210,25 @@ class GradientChecks:
         if diagnosis != "crash":
             self._fail(results.GRADIENTS, diagnosis, message)
         if "leaf Variable that requires grad" in error.text:
-            changed = ", ".join(self._mutated()) or "one of its inputs"
+            changed = ", ".join(self._mutated()) or _("one of its inputs")
             self._fail(
                 results.GRADIENTS,
                 "in_place_mutation",
-                f"While {doing}: {message}",
-                f"Your code changes {changed} in place; with inputs that require grad, autograd"
-                " refuses, and the caller's tensors would be overwritten. Use out-of-place"
-                " operations (h = h * f, not h *= f or h.mul_(f)).",
+                _("While {doing}: {message}").format(doing=doing, message=message),
+                _(
+                    "Your code changes {changed} in place; with inputs that require grad,"
+                    " autograd refuses, and the caller's tensors would be overwritten. Use"
+                    " out-of-place operations (h = h * f, not h *= f or h.mul_(f))."
+                ).format(changed=changed),
             )
         self._fail(
             results.GRADIENTS,
             "not_differentiable",
-            f"While {doing}: {message}",
-            f"Your code gives the right values but fails under autograd ({message}). Keep every"
-            " step a torch operation on the given tensors (no .numpy(), no in-place changes to"
-            " values autograd still needs, e.g. sigmoid_() on a tensor used again later).",
+            _("While {doing}: {message}").format(doing=doing, message=message),
+            _(
+                "Your code gives the right values but fails under autograd ({message}). Keep"
+                " every step a torch operation on the given tensors (no .numpy(), no in-place"
+                " changes to values autograd still needs, e.g. sigmoid_() on a tensor used again"
+                " later)."
+            ).format(message=message),
         )

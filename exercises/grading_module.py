@@ -43,6 +43,8 @@ class GradingModule:
     differentiable: Sequence[str]
     probes: Sequence[kit.Probe]
     variant: Callable[..., kit.Model] | None
+    mutates: Sequence[str] = ()
+    cost: kit.Cost | None = None
 
     def tolerance(self, dtype: torch.dtype, device: torch.device) -> Tolerance:
         key = str(dtype).removeprefix("torch.")
@@ -87,6 +89,8 @@ def _read(name: str, path: Path) -> GradingModule:
         differentiable=tuple(getattr(module, "DIFFERENTIABLE", ())),
         probes=tuple(getattr(module, "PROBES", ())),
         variant=getattr(module, "variant", None),
+        mutates=tuple(getattr(module, "MUTATES", ())),
+        cost=getattr(module, "COST", None),
     )
 
 

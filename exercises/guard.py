@@ -16,6 +16,7 @@ Importing the `reference` or `exercises` packages is refused outright.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib.abc
 import os
@@ -29,16 +30,20 @@ from typing import Any
 
 from torch.overrides import TorchFunctionMode
 
+from quiz.l10n import N_, current_language, translations
+from quiz.l10n import _ as _translated
+
 BLOCKED_PACKAGES = ("reference", "exercises")
 
-FORBIDDEN_ADVICE = (
+# Both advices are translated where they are recorded (`_(FORBIDDEN_ADVICE)`).
+FORBIDDEN_ADVICE = N_(
     "The exercise is to build it yourself from basic operations (x @ w.T or F.linear,"
     " torch.sigmoid, torch.tanh, softmax). The ready-made version of what it asks (recurrent"
     " cells and layers: nn.RNNCell/LSTMCell/GRUCell, nn.RNN/LSTM/GRU, torch.*_cell, torch._VF;"
-    " attention functions; autograd where the gradients are the exercise) and the grader's own"
-    " packages are off limits."
+    " packing utilities; attention functions; clip_grad_norm_; autograd where the gradients are"
+    " the exercise) and the grader's own packages are off limits."
 )
-SANDBOX_ADVICE = (
+SANDBOX_ADVICE = N_(
     "A graded function computes its result from its arguments: reading the grader's files,"
     " touching other processes, starting programs or loading native code is refused."
 )
@@ -49,6 +54,15 @@ _PROGRAMS = frozenset(
 _NATIVE = frozenset({"ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle"})
 _SIGNALS = frozenset({"os.kill", "os.killpg"})
 _LINKS = frozenset({"os.link", "os.rename", "shutil.copyfile", "shutil.copytree"})
+
+
+def _(message: str) -> str:
+    """`message` in the interface language, or as it is should translating fail: learner code
+    can reach quiz.l10n and gettext, and whatever it did to them a refusal is still recorded."""
+    try:
+        return _translated(message)
+    except BaseException:
+        return message
 
 
 class ForbiddenAPIUsed(BaseException):
@@ -79,8 +93,11 @@ class _ImportBlocker(importlib.abc.MetaPathFinder):
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> None:
         if fullname.split(".")[0] in BLOCKED_PACKAGES:
-            self._guard.used.append((f"imports {fullname}", FORBIDDEN_ADVICE))
-            raise ImportError(f"importing {fullname!r} is not allowed in an exercise")
+            what = _("imports {module}").format(module=fullname)
+            self._guard.used.append((what, _(FORBIDDEN_ADVICE)))
+            raise ImportError(
+                _("importing {module!r} is not allowed in an exercise").format(module=fullname)
+            )
         return None
 
 
@@ -120,11 +137,14 @@ class Guard:
                         _add(codes, module, qual, whole=True)
         self.ops = frozenset(ops)
         self._codes = {m: (frozenset(q), tuple(f"{p}." for p in c)) for m, (q, c) in codes.items()}
+        # The catalogue is read now, before learner code runs: reading it from a refusal, with
+        # the audit hook watching every open, would be judged as the learner's.
+        translations(current_language())
         threading.setprofile(self._thread_start)  # threads the learner starts are watched too
 
     def trip(self, what: str) -> None:
-        self.used.append((f"uses {what}", FORBIDDEN_ADVICE))
-        raise ForbiddenAPIUsed(f"{what} is not allowed in this exercise")
+        self.used.append((_("uses {what}").format(what=what), _(FORBIDDEN_ADVICE)))
+        raise ForbiddenAPIUsed(_("{what} is not allowed in this exercise").format(what=what))
 
     def _profile(self, frame: FrameType, event: str, arg: Any) -> None:
         if event != "call":
@@ -144,12 +164,15 @@ class Guard:
         self._profile(frame, event, arg)
 
     @contextmanager
-    def active(self) -> Iterator[None]:
-        """Learner code runs inside: calls watched, files and processes guarded."""
+    def active(self, *, watch: bool = True) -> Iterator[None]:
+        """Learner code runs inside: calls watched, files and processes guarded. Unwatched
+        (`watch=False`) only files and processes are: for timing a call that already ran
+        watched on the same inputs, without the watching's cost in the time."""
         self._running = True
-        sys.setprofile(self._profile)
+        if watch:
+            sys.setprofile(self._profile)
         try:
-            with self._mode:
+            with self._mode if watch else contextlib.nullcontext():
                 yield
         finally:
             sys.setprofile(None)
@@ -176,17 +199,17 @@ class Guard:
         if event == "open":
             self._check_open(args[0])
         elif event in _PROGRAMS:
-            self._refuse(f"starts a program ({event})")
+            self._refuse(_("starts a program ({event})").format(event=event))
         elif event in _NATIVE and self._learner_calls():
-            self._refuse(f"loads native code through ctypes ({event})")
+            self._refuse(_("loads native code through ctypes ({event})").format(event=event))
         elif event in _SIGNALS:
             target = int(args[0])
             if target == -1 or abs(target) in self._ancestors:
-                self._refuse(f"signals the grader's process {abs(target)}")
+                self._refuse(_("signals the grader's process {pid}").format(pid=abs(target)))
         elif event in _LINKS and args and self._is_protected(args[0]):
-            self._refuse(f"copies or links the grader's file {args[0]}")
+            self._refuse(_("copies or links the grader's file {path}").format(path=args[0]))
         elif event == "os.fork":
-            self.used.append(("starts a process (os.fork)", SANDBOX_ADVICE))
+            self.used.append((_("starts a process (os.fork)"), _(SANDBOX_ADVICE)))
 
     def _learner_calls(self) -> bool:
         """Whether the learner's file itself called ctypes (not a library, torch.compile's for
@@ -209,9 +232,9 @@ class Guard:
         parts = Path(os.path.abspath(text)).parts
         own = (str(os.getpid()), "self", "thread-self")
         if len(parts) > 2 and parts[1] == "proc" and parts[2].isdigit() and parts[2] not in own:
-            self._refuse(f"opens {text}")
+            self._refuse(_("opens {path}").format(path=text))
         if self._is_protected(text):
-            self._refuse(f"opens the grader's file {text}")
+            self._refuse(_("opens the grader's file {path}").format(path=text))
 
     def _is_protected(self, path: Any) -> bool:
         try:
@@ -221,8 +244,10 @@ class Guard:
         return any((real + os.sep).startswith(root) for root in self._protected)
 
     def _refuse(self, what: str) -> None:
-        self.used.append((what, SANDBOX_ADVICE))
-        raise PermissionError(errno.EACCES, f"the grader refuses: your code {what}")
+        self.used.append((what, _(SANDBOX_ADVICE)))
+        raise PermissionError(
+            errno.EACCES, _("the grader refuses: your code {what}").format(what=what)
+        )
 
 
 def _add(

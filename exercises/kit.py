@@ -19,6 +19,15 @@ Optional:
     variant(**flags) a parametrised model of the exercise; a Mistake with `flags` is
                     variant(**flags), and two such mistakes with different flags combine.
 
+    MUTATES         inputs the function is meant to change in place (clip_grad_norm_'s gradients):
+                    the learner's outputs are then (what it returned, *those inputs after the
+                    call), and the reference and models return the same (working on copies);
+                    the unchanged-inputs check leaves them out.
+    COST            a Cost: after the values, the function is run once more under a counter
+                    (matmul calls and FLOPs) and held to a budget.
+A torch.Generator input reaches the learner in the state it was drawn in; the reference and the
+models draw from kit.fresh_generator copies so that they never move it.
+
 The track (torch or numpy) is the exercise's (exercise.yaml): on the numpy track the learner gets
 and returns numpy arrays, converted at the boundary, and is still judged against torch.
 """
@@ -41,11 +50,14 @@ __all__ = [
     "TOLERANCES",
     "Case",
     "Castable",
+    "Cost",
+    "CostSlip",
     "Mistake",
     "Model",
     "Probe",
     "Tolerance",
     "cast",
+    "fresh_generator",
     "generator",
     "uniform",
 ]
@@ -95,6 +107,8 @@ class Mistake:
     (compute), or both have flags with no name in common.
     `published` names the source of a valid formulation that is not PyTorch's convention (the
     original GRU of Cho et al. 2014, TensorFlow's forget bias): the verdict says so.
+    `zh` (and `published_zh`) in Traditional Chinese: the verdict's language picks them;
+    Simplified is derived.
     A model may raise (ValueError, RuntimeError, IndexError, TypeError) on a case where the slip
     cannot run, e.g. weights used untransposed when H != I: such a case neither confirms nor
     rules it out, exactly as the learner's code crashing there does not.
@@ -102,10 +116,12 @@ class Mistake:
 
     id: str
     message: str
+    zh: str = ""
     compute: Callable[..., Any] | None = None
     transform: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     flags: Mapping[str, Any] = field(default_factory=dict)
     published: str = ""
+    published_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,12 +129,45 @@ class Probe:
     """A structural probe: `perturb` changes one thing in the inputs (a gate's rows of w_ih,
     the state c, ...). When the reference's outputs move and the learner's do not, the learner's
     code leaves out the term: the diagnosis `id` (e.g. structure.ignores_input), naming `part`
-    ("x in the forget gate f (rows H:2H of w_ih)"). A probe with nothing to move on a case (the
-    bias it nudges is None) returns the very inputs it was given."""
+    ("x in the forget gate f (rows H:2H of w_ih)"; `part_zh` in Traditional Chinese). A probe
+    with nothing to move on a case (the bias it nudges is None) returns the very inputs it was
+    given."""
 
     id: str
     part: str
     perturb: Callable[[dict[str, Any]], dict[str, Any]]
+    part_zh: str = ""
+
+
+@dataclass(frozen=True)
+class CostSlip:
+    """A known way to spend more than the budget, e.g. projecting the input step by step:
+    `matmuls(inputs)` is the number of matmul calls it makes on a case; the verdict names it
+    (`id`, `message`, `zh`) when the learner's count is exactly that."""
+
+    id: str
+    message: str
+    zh: str
+    matmuls: Callable[[dict[str, Any]], int]
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Grading on cost, after the values are right: the learner's function runs once more on
+    the first case of `case_dtype`'s cases whose label has `case` in it, under a counter of
+    matmul calls and FLOPs (torch.utils.flop_counter), and must stay within `budget(inputs)`
+    -> (matmul calls, FLOPs). `steps(inputs)` gives the time steps (for per-step figures).
+    Over budget, the first of `slips` that predicts the count exactly is the diagnosis, else
+    `over` (message, zh). `baseline(**inputs)`, torch's own, is timed beside the learner's
+    call for a wall-clock ratio that is information only."""
+
+    budget: Callable[[dict[str, Any]], tuple[int, int]]
+    steps: Callable[[dict[str, Any]], int]
+    over: tuple[str, str]
+    baseline: Model
+    slips: tuple[CostSlip, ...] = ()
+    case: str = ""
+    over_id: str = "cost.over_budget"
 
 
 @runtime_checkable
@@ -142,7 +191,22 @@ def cast(value: Any, dtype: torch.dtype, device: torch.device) -> Any:
         return {k: cast(v, dtype, device) for k, v in value.items()}
     if isinstance(value, Castable):
         return value.cast(dtype, device)
+    if isinstance(value, torch.Generator):
+        return fresh_generator(value, device)
     return value
+
+
+def fresh_generator(gen: torch.Generator, device: torch.device | None = None) -> torch.Generator:
+    """A copy of `gen` to draw from, leaving `gen` as it was: a case's generator is handed to
+    the learner in its drawn state, so the reference and the mistakes' models draw from copies.
+    On another device type the copy restarts from `gen`'s seed (CPU and CUDA streams differ)."""
+    device = device or gen.device
+    copy = torch.Generator(device=device)
+    if device.type == gen.device.type:
+        copy.set_state(gen.get_state())
+    else:
+        copy.manual_seed(gen.initial_seed())
+    return copy
 
 
 def generator(seed: int, index: int) -> torch.Generator:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 import torch
 
 from exercises.guard import FORBIDDEN_ADVICE, ForbiddenAPIUsed, Guard
+from quiz.l10n import N_, _
 
 T = TypeVar("T")
 
@@ -33,12 +34,15 @@ class Failure(Exception):
         self.message = message
 
 
-def run(thunk: Callable[[], T], guard: Guard) -> tuple[T | None, BaseException | None]:
-    """Run learner code under the guard; return (result, None) or (None, the exception)."""
+def run(
+    thunk: Callable[[], T], guard: Guard, *, watch: bool = True
+) -> tuple[T | None, BaseException | None]:
+    """Run learner code under the guard (see Guard.active for `watch`); return (result, None)
+    or (None, the exception)."""
     stdout, stderr = sys.stdout, sys.stderr
     grad_mode, default_dtype = torch.is_grad_enabled(), torch.get_default_dtype()
     try:
-        with guard.active():
+        with guard.active(watch=watch):
             return thunk(), None
     except BaseException as exc:  # the learner's code may raise anything, SystemExit included
         return None, exc
@@ -48,7 +52,7 @@ def run(thunk: Callable[[], T], guard: Guard) -> tuple[T | None, BaseException |
         torch.set_default_dtype(default_dtype)
 
 
-NUMPY_TRACK_ADVICE = (
+NUMPY_TRACK_ADVICE = N_(
     "This exercise is on the numpy track: write it with numpy only (import numpy as np), the way"
     " the interview question asks for it; the grader converts to and from torch itself."
 )
@@ -64,24 +68,28 @@ def load(
     except SyntaxError as exc:
         raise Failure("syntax_error", _syntax_message(exc)) from None
     except ValueError as exc:  # e.g. a NUL byte in the file
-        raise Failure("syntax_error", f"Python cannot read your file: {exc}") from None
+        raise Failure(
+            "syntax_error", _("Python cannot read your file: {error}").format(error=exc)
+        ) from None
     lines = source.decode("utf-8", "replace").splitlines(keepends=True)
     linecache.cache[str(path)] = (len(source), None, lines, str(path))  # tracebacks quote it
     module = types.ModuleType(f"learner_{function}")
     module.__file__ = str(path)
     sys.modules[module.__name__] = module  # dataclasses and typing look the module up there
-    _, error = run(lambda: exec(code, module.__dict__), guard)
+    error = run(lambda: exec(code, module.__dict__), guard)[1]
     if guard.used:
         what, advice = guard.used[0]
-        raise Failure("forbidden_api", f"Your file {what}. {advice}")
+        raise Failure("forbidden_api", _("Your file {what}.").format(what=what) + f" {advice}")
     if error is not None:
         diagnosis, message = describe(error, path)
-        raise Failure(diagnosis, f"Your file fails while loading: {message}")
+        raise Failure(
+            diagnosis, _("Your file fails while loading: {message}").format(message=message)
+        )
     fn = vars(module).get(function)
     if not callable(fn):
         raise Failure("missing_function", _missing_message(module, function))
     if numpy_only and _uses_torch(module, code):
-        raise Failure("forbidden_api", f"Your file uses torch. {NUMPY_TRACK_ADVICE}")
+        raise Failure("forbidden_api", _("Your file uses torch.") + f" {_(NUMPY_TRACK_ADVICE)}")
     return cast(Callable[..., Any], fn)
 
 
@@ -108,22 +116,24 @@ def describe(exc: BaseException, path: Path) -> tuple[str, str]:
     """A diagnosis id and a plain message for an exception raised by learner code."""
     where = learner_line(exc, path)
     if isinstance(exc, ForbiddenAPIUsed):
-        return "forbidden_api", f"{exc}{where}. {FORBIDDEN_ADVICE}"
+        return "forbidden_api", f"{exc}{where}. {_(FORBIDDEN_ADVICE)}"
     if isinstance(exc, NotImplementedError):
-        return "not_implemented", f"it raises NotImplementedError{where}"
+        return "not_implemented", _("it raises NotImplementedError{where}").format(where=where)
     if isinstance(exc, SystemExit):
-        return "crash", (
-            f"your code calls sys.exit({exc.code!r}){where}. A function hands back its result"
+        return "crash", _(
+            "your code calls sys.exit({code}){where}. A function hands back its result"
             " with `return`; ending the process only ends the grading."
-        )
+        ).format(code=repr(exc.code), where=where)
     if isinstance(exc, MemoryError) or "can't allocate memory" in str(exc):
-        return "crash", (
-            f"your code ran out of memory{where}: it asked for more than the grader allows."
+        return "crash", _(
+            "your code ran out of memory{where}: it asked for more than the grader allows."
             " A cell on a batch of a few rows needs kilobytes; look for a tensor sized by a"
             " wrong dimension or a list that keeps growing."
-        )
+        ).format(where=where)
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
-        return "crash", f"your code printed more than the grader keeps{where}; print less."
+        return "crash", _(
+            "your code printed more than the grader keeps{where}; print less."
+        ).format(where=where)
     text = str(exc).strip().splitlines()
     summary = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
     return "crash", f"{summary}{where}"
@@ -136,11 +146,13 @@ def learner_line(exc: BaseException, path: Path) -> str:
         return ""
     frame = frames[-1]
     code = (frame.line or "").strip()
-    return f" (line {frame.lineno}: `{code}`)" if code else f" (line {frame.lineno})"
+    if code:
+        return _(" (line {line}: `{code}`)").format(line=frame.lineno, code=code)
+    return _(" (line {line})").format(line=frame.lineno)
 
 
 def _syntax_message(exc: SyntaxError) -> str:
-    where = f"line {exc.lineno}" if exc.lineno else "somewhere"
+    where = _("line {line}").format(line=exc.lineno) if exc.lineno else _("somewhere")
     text = (exc.text or "").rstrip("\n")
     caret = ""
     if text and exc.offset:
@@ -148,7 +160,10 @@ def _syntax_message(exc: SyntaxError) -> str:
         text, offset = stripped, max(exc.offset - (len(text) - len(stripped)), 1)
         caret = "\n    " + " " * (offset - 1) + "^"
     shown = f"\n    {text}{caret}" if text else ""
-    return f"Python cannot parse your file: {exc.msg} ({where}).{shown}"
+    return (
+        _("Python cannot parse your file: {error} ({where}).").format(error=exc.msg, where=where)
+        + shown
+    )
 
 
 def _missing_message(module: types.ModuleType, function: str) -> str:
@@ -159,9 +174,11 @@ def _missing_message(module: types.ModuleType, function: str) -> str:
     ]
     close = difflib.get_close_matches(function, defined, n=2, cutoff=0.4)
     if close:
-        return (
-            f"Your file defines no function `{function}`, but it has {', '.join(close)}: did you"
-            f" misname it? The grader calls `{function}` exactly."
-        )
-    listed = f" (it defines: {', '.join(defined)})" if defined else ""
-    return f"Your file defines no function `{function}`{listed}; the grader calls `{function}`."
+        return _(
+            "Your file defines no function `{function}`, but it has {close}: did you"
+            " misname it? The grader calls `{function}` exactly."
+        ).format(function=function, close=", ".join(close))
+    listed = _(" (it defines: {names})").format(names=", ".join(defined)) if defined else ""
+    return _(
+        "Your file defines no function `{function}`{listed}; the grader calls `{function}`."
+    ).format(function=function, listed=listed)

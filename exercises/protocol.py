@@ -77,6 +77,31 @@ class Request(Struct, frozen=True, forbid_unknown_fields=True):
     seed: int
     track: Literal["torch", "numpy"] = "torch"
     timeout: Annotated[float, Meta(gt=0)] = 10.0  # seconds the learner's code may run in all
+    lang: Literal["en", "zh-Hant", "zh-Hans"] = "en"  # the language of the verdict's messages
+
+
+class Cost(Struct, frozen=True):
+    """What one call cost, counted rather than timed so that it is the same on every machine:
+    matmul calls and FLOPs on the case `case`, against the exercise's budget for them; the
+    wall-clock ratio to torch's own implementation is information only (machines differ)."""
+
+    case: str
+    matmuls: int
+    flops: int
+    budget_matmuls: int
+    budget_flops: int
+    steps: int  # time steps of the case: the per-step figures are matmuls / steps
+    seconds: float
+    torch_seconds: float
+
+    @property
+    def within(self) -> bool:
+        return self.matmuls <= self.budget_matmuls and self.flops <= self.budget_flops
+
+    @property
+    def ratio(self) -> float:
+        """Wall-clock time against torch's (information only)."""
+        return self.seconds / self.torch_seconds if self.torch_seconds > 0 else float("inf")
 
 
 class Verdict(Struct):
@@ -91,6 +116,7 @@ class Verdict(Struct):
     diagnosis: Diagnosis | None
     worst: Worst | None = None
     skipped: list[str] = []  # checks that are not part of this exercise (e.g. no float32)
+    cost: Cost | None = None  # counted, for an exercise graded on cost
 
 
 class Ready(Struct, frozen=True, tag="ready", tag_field="event"):

@@ -15,7 +15,7 @@ import os
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from exercises import endings, wire
 from exercises.learner import Failure
 from exercises.sandbox import PRELOADABLE, Setup
 from exercises.zygote import Template
+from quiz.l10n import _, current_language
 
 _DIAGNOSES = frozenset(
     {"crash", "not_implemented", "forbidden_api", "syntax_error", "missing_function"}
@@ -58,6 +59,7 @@ class Outcome:
     value: Any = None
     error: Raised | None = None
     mutated: tuple[str, ...] = ()
+    after: dict[str, Any] = field(default_factory=dict)  # the inputs as the call left them
 
 
 @dataclass
@@ -134,7 +136,9 @@ class Learner:
             source = path.read_bytes()
         except OSError as exc:
             raise Failure("crash", f"cannot read {path}: {exc.strerror}") from None
-        reply = self._ask(("load", source, str(path), function, numpy_only, list(forbidden)))
+        reply = self._ask(
+            ("load", source, str(path), function, numpy_only, list(forbidden), current_language())
+        )
         error = _raised(_field(reply, 0))
         if error is not None:
             raise Failure(error.diagnosis, error.message)
@@ -144,7 +148,29 @@ class Learner:
         reply = self._ask(("call", packed, len(self._callbacks)))
         error = _raised(_field(reply, 1))
         value = None if error is not None else self._unpack(_field(reply, 0))
-        return Outcome(value, error, self._changed(_field(reply, 2), inputs))
+        after = self._after(_field(reply, 2), inputs)
+        replaced = _field(reply, 3)  # inputs whose containers now hold other objects
+        if not isinstance(replaced, list) or not set(replaced) <= inputs.keys():
+            raise self._broken("a malformed call reply")
+        changed = {*self._changed(after, inputs), *replaced}
+        mutated = tuple(name for name in inputs if name in changed)
+        return Outcome(value, error, mutated, after)
+
+    def cost(self, inputs: dict[str, Any], repeats: int) -> tuple[int, int, float] | Raised:
+        """(matmul calls, FLOPs, fastest seconds of `repeats`) of a call, or what it raised."""
+        reply = self._ask(("cost", self._pack(inputs), len(self._callbacks), repeats))
+        error = _raised(_field(reply, 1))
+        if error is not None:
+            return error
+        counted = _field(reply, 0)
+        if (
+            not isinstance(counted, list)
+            or len(counted) != 3
+            or not all(type(c) is int and c >= 0 for c in counted[:2])
+            or type(counted[2]) is not float
+        ):
+            raise self._broken("a malformed cost reply")
+        return counted[0], counted[1], counted[2]
 
     def gradients(
         self, inputs: dict[str, Any], differentiable: tuple[str, ...], seed: int, k: int
@@ -160,14 +186,19 @@ class Learner:
         grads = {} if error is not None else self._unpack(_field(reply, 2))
         if not isinstance(grads, dict):
             raise self._broken("malformed gradients")
-        mutated = self._changed(_field(reply, 5), inputs)
+        mutated = self._changed(self._after(_field(reply, 5), inputs), inputs)
         return Graded(value, [c is True for c in connected], grads, error, phase, mutated)
 
-    def _changed(self, after_node: Any, inputs: dict[str, Any]) -> tuple[str, ...]:
-        """The inputs a call changed in place: what came back against what was sent."""
+    def _after(self, after_node: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The inputs as the call left them (they come back after every call)."""
         after = self._unpack(after_node)
         if not isinstance(after, dict) or after.keys() != inputs.keys():
             raise self._broken("the inputs came back malformed")
+        return after
+
+    @staticmethod
+    def _changed(after: dict[str, Any], inputs: dict[str, Any]) -> tuple[str, ...]:
+        """The inputs a call changed in place: what came back against what was sent."""
         return tuple(k for k, v in inputs.items() if not same(after[k], v))
 
     # -- the channel -------------------------------------------------------------------------
@@ -237,8 +268,10 @@ class Learner:
         self.close()
         return Ended(
             "crash",
-            f"The process running your code sent the grader something it cannot read ({what})"
-            f" while {self._doing()}: a grading only returns results.",
+            _(
+                "The process running your code sent the grader something it cannot read ({what})"
+                " while {doing}: a grading only returns results."
+            ).format(what=what, doing=self._doing()),
         )
 
     def _rss(self) -> int:
@@ -272,7 +305,10 @@ def _raised(error: Any) -> Raised | None:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Whether the learner's copy `a` still equals the original `b` (dtype, shape and values)."""
+    """Whether the learner's copy `a` still equals the original `b` (dtype, shape and values).
+    A random generator is given to be drawn from: its state moving is no change of an input."""
+    if isinstance(b, torch.Generator):
+        return isinstance(a, torch.Generator)
     if isinstance(b, torch.Tensor):
         return (
             isinstance(a, torch.Tensor)

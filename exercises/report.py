@@ -8,7 +8,7 @@ import shlex
 import textwrap
 from pathlib import Path
 
-from exercises.results import CHECKS, GradeResult
+from exercises.results import CHECKS, GradeResult, cost_line, label
 from quiz.l10n import _
 
 WIDTH = 100
@@ -58,10 +58,11 @@ def human(result: GradeResult, *, color: bool = False) -> str:
         if check is None and name in result.skipped:
             continue  # not part of this exercise (no float32, nothing differentiable)
         if check is None:
-            out.append(_paint("  · " + _("{check} (not run)").format(check=name), "2", color))
+            not_run = _("{check} (not run)").format(check=label(name))
+            out.append(_paint("  · " + not_run, "2", color))
             continue
         mark = _paint("✓", "32", color) if check.passed else _paint("✗", "31", color)
-        line = f"  {mark} {name}"
+        line = f"  {mark} {label(name)}"
         if check.message:
             line += "\n" + _wrapped(check.message, "      ")
         out.append(line)
@@ -90,6 +91,9 @@ def human(result: GradeResult, *, color: bool = False) -> str:
                 case=w.case,
             )
         )
+    if result.cost:
+        out.append("")
+        out.append(_wrapped(cost_line(result.cost), ""))
     if result.output.strip():
         out.append("")
         out.append(_("Your code printed (shown apart; it does not affect the verdict):"))

@@ -12,20 +12,33 @@ from typing import Any
 
 import msgspec
 
-from exercises.protocol import Check, Diagnosis, Verdict, Worst
+from exercises.protocol import Check, Cost, Diagnosis, Verdict, Worst
+from quiz.l10n import N_, _
 
-__all__ = ["CHECKS", "Check", "Diagnosis", "GradeResult", "Worst", "learner_output"]
+__all__ = [
+    "CHECKS",
+    "Check",
+    "Cost",
+    "Diagnosis",
+    "GradeResult",
+    "Worst",
+    "cost_line",
+    "label",
+    "learner_output",
+]
 
-# The checks, in the order they run; grading stops at the first that fails.
-LOADS = "loads"
-IMPLEMENTED = "implemented"
-ALLOWED = "allowed APIs only"
-CONTRACT = "shape, dtype and device"
-VALUES64 = "values (float64)"
-VALUES32 = "values (float32)"
-GRADIENTS = "gradients"
-REPEATABLE = "same result on every call"
-UNCHANGED = "inputs unchanged"
+# The checks, in the order they run; grading stops at the first that fails. The names are keys
+# (the JSON's); label() gives a name in the interface language.
+LOADS = N_("loads")
+IMPLEMENTED = N_("implemented")
+ALLOWED = N_("allowed APIs only")
+CONTRACT = N_("shape, dtype and device")
+VALUES64 = N_("values (float64)")
+VALUES32 = N_("values (float32)")
+GRADIENTS = N_("gradients")
+REPEATABLE = N_("same result on every call")
+UNCHANGED = N_("inputs unchanged")
+COST = N_("cost")
 CHECKS = (
     LOADS,
     IMPLEMENTED,
@@ -36,7 +49,26 @@ CHECKS = (
     GRADIENTS,
     REPEATABLE,
     UNCHANGED,
+    COST,
 )
+
+
+def label(name: str) -> str:
+    """A check's name as the learner reads it, in the interface language."""
+    return _(name)
+
+
+def cost_line(cost: Cost) -> str:
+    """The counted cost in one sentence, with the wall-clock ratio (information only)."""
+    return _(
+        "Cost: {per_step:.3g} matmul calls per time step ({matmuls} in {steps} steps);"
+        " wall clock {ratio:.2f}x torch's own on this machine (information only)."
+    ).format(
+        per_step=cost.matmuls / max(cost.steps, 1),
+        matmuls=cost.matmuls,
+        steps=cost.steps,
+        ratio=cost.ratio,
+    )
 
 
 def values_check(dtype: object) -> str:
@@ -109,6 +141,19 @@ class GradeResult(Verdict):
             "checks": msgspec.to_builtins(self.checks),
             "diagnosis": msgspec.to_builtins(self.diagnosis),
             "output": self.output,
+            **({"cost": self.cost_json()} if self.cost is not None else {}),
+        }
+
+    def cost_json(self) -> dict[str, Any]:
+        """The counted cost with its per-step figures and the wall-clock ratio to torch."""
+        cost = self.cost
+        assert cost is not None
+        return {
+            **msgspec.to_builtins(cost),
+            "matmuls_per_step": cost.matmuls / max(cost.steps, 1),
+            "flops_per_step": cost.flops / max(cost.steps, 1),
+            "within_budget": cost.within,
+            "wall_clock_ratio_to_torch": round(cost.ratio, 3),
         }
 
     @classmethod

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 from exercises import endings, protocol, results
 from exercises.errors import GraderError, UsageError
 from exercises.results import Check, Diagnosis, GradeResult
+from quiz.i18n import Lang
+from quiz.l10n import current_language
 
 if TYPE_CHECKING:
     import psutil
@@ -71,6 +73,7 @@ class Job:
     device: str = "cpu"
     seed: int = 0
     timeout: float = DEFAULT_TIMEOUT
+    lang: Lang = field(default_factory=current_language)  # of the verdict's messages
 
     def request(self, rid: str) -> protocol.Request:
         return protocol.Request(
@@ -82,6 +85,7 @@ class Job:
             seed=self.seed,
             track=self.exercise.spec.track,
             timeout=self.timeout,
+            lang=self.lang,
         )
 
 

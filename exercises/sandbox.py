@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from exercises import learner, wire
+from exercises import counting, learner, wire
 from exercises.backprop import input_gradients, leaf_copies, tensors
 from exercises.guard import Guard
+from quiz.i18n import Lang
+from quiz.l10n import set_language
 
 OUTPUT_LIMIT_BYTES = 8 * 1024 * 1024  # learner prints go to the capture file; this much at most
 COMMANDS_FD, REPLIES_FD = 3, 4
@@ -164,6 +166,32 @@ class _Callback(wire.CallbackRef):
         raise RuntimeError(str(answer[1]))
 
 
+def _shallow(value: Any) -> Any:
+    """`value`'s containers copied, its leaves (tensors, arrays) the very same objects."""
+    if isinstance(value, list | tuple):
+        return type(value)(_shallow(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _shallow(v) for k, v in value.items()}
+    return value
+
+
+def _same_objects(now: Any, given: Any) -> bool:
+    """Whether the containers of an input still hold the very objects they were given."""
+    if isinstance(given, list | tuple):
+        return (
+            isinstance(now, type(given))
+            and len(now) == len(given)
+            and all(_same_objects(a, b) for a, b in zip(now, given, strict=True))
+        )
+    if isinstance(given, dict):
+        return (
+            isinstance(now, dict)
+            and now.keys() == given.keys()
+            and all(_same_objects(now[k], given[k]) for k in given)
+        )
+    return now is given
+
+
 class _Session:
     """The learner's function and the commands that call it."""
 
@@ -177,6 +205,7 @@ class _Session:
             "load": self._load,
             "call": self._call,
             "grad": self._grad,
+            "cost": self._cost,
             "hello": lambda: ("hello",),
         }
         while True:
@@ -189,8 +218,15 @@ class _Session:
             wire.send(REPLIES_FD, (reply[0], list(self.guard.used), loaded, *reply[1:]))
 
     def _load(
-        self, source: bytes, path: str, function: str, numpy_only: bool, forbidden: list[str]
+        self,
+        source: bytes,
+        path: str,
+        function: str,
+        numpy_only: bool,
+        forbidden: list[str],
+        lang: Lang,
     ) -> tuple[Any, ...]:
+        set_language(lang)  # of what this process says about the learner's code
         self.path = Path(path)
         self.guard.learner_file = path
         self.guard.prepare(forbidden)
@@ -208,11 +244,32 @@ class _Session:
     def _call(self, packed: Any, callbacks: int) -> tuple[Any, ...]:
         assert self.function is not None
         args = self._inputs(packed, callbacks)
+        given = {name: _shallow(value) for name, value in args.items()}
         fn = self.function
         value, error = learner.run(lambda: fn(*args.values()), self.guard)
         result, error = self._packed(value, error)
-        after, _ = self._packed(args, None)
-        return ("called", result, self._error(error), after)
+        # The objects that were passed, as they are now: a list whose items were replaced by
+        # new tensors is not the caller's tensors changed in place (clip_grad_norm_'s contract).
+        after, _ = self._packed(given, None)
+        replaced = [name for name in args if not _same_objects(args[name], given[name])]
+        return ("called", result, self._error(error), after, replaced)
+
+    def _cost(self, packed: Any, callbacks: int, repeats: int) -> tuple[Any, ...]:
+        """Matmul calls and FLOPs of one call, and its fastest time of `repeats`."""
+        assert self.function is not None
+        args = self._inputs(packed, callbacks)
+        fn = self.function
+        counted, error = learner.run(lambda: counting.count(lambda: fn(*args.values())), self.guard)
+        if error is not None or counted is None:
+            return ("costed", None, self._error(error))
+        # Timed unwatched (files and processes still guarded): the watched call just above
+        # ran on these very inputs, and the watching would dwarf the time of a small call.
+        seconds, error = learner.run(
+            lambda: counting.fastest(lambda: fn(*args.values()), repeats), self.guard, watch=False
+        )
+        if error is not None or seconds is None:
+            return ("costed", None, self._error(error))
+        return ("costed", [*counted, seconds], None)
 
     def _grad(
         self, packed: Any, callbacks: int, differentiable: list[str], seed: int, k: int

@@ -2,7 +2,8 @@
 
 The learner's process (exercises.sandbox) runs learner code and nothing else; the judge
 (exercises.checks, in the grader's child) holds the reference and decides. What crosses between
-them is plain data: nested tuples, lists and dicts of numbers, strings and plain tensors, packed
+them is plain data: nested tuples, lists and dicts of numbers, strings, plain tensors and random
+generators (their state), packed
 by `pack` into tagged nodes (a tensor as its dtype, layout and raw bytes) and written as
 msgpack, which decodes to nothing but containers, numbers, strings and bytes; `unpack` checks
 every node: a tensor subclass arrives as a tensor of a stand-in class (no method of the
@@ -99,6 +100,8 @@ def pack(value: Any, callbacks: list[Any] | None = None, depth: int = 0) -> Any:
             "dict",
             [[pack(k, None, depth + 1), pack(v, callbacks, depth + 1)] for k, v in value.items()],
         ]
+    if isinstance(value, torch.Generator):
+        return ["generator", value.device.type, _pack_tensor(value.get_state())]
     if isinstance(value, CallbackRef):
         return ["callback", value.index]
     if callbacks is not None and callable(value):
@@ -201,6 +204,8 @@ def unpack(node: Any, callbacks: list[Any] | None = None, depth: int = 0) -> Any
         return _unpack_array(rest)
     if kind == "opaque" and len(rest) == 1 and isinstance(rest[0], str):
         return stand_in(Opaque, rest[0])()
+    if kind == "generator" and len(rest) == 2 and rest[0] in ("cpu", "cuda"):
+        return _unpack_generator(rest[0], unpack(rest[1], None, depth + 1))
     if (
         kind == "callback"
         and len(rest) == 1
@@ -210,6 +215,18 @@ def unpack(node: Any, callbacks: list[Any] | None = None, depth: int = 0) -> Any
     ):
         return callbacks[rest[0]]
     raise WireError(f"an unexpected node {str(kind)[:20]!r}")
+
+
+def _unpack_generator(device: str, state: Any) -> torch.Generator:
+    """A torch.Generator in the state that was sent (the judge's random stream, handed on)."""
+    if not isinstance(state, Tensor) or state.dtype != torch.uint8 or state.dim() != 1:
+        raise WireError("a generator state that is no byte tensor")
+    found = torch.Generator(device=device)
+    try:
+        found.set_state(state.cpu())
+    except RuntimeError:
+        raise WireError("a malformed generator state") from None
+    return found
 
 
 def _unpack_tensor(rest: list[Any]) -> Tensor:

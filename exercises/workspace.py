@@ -83,7 +83,7 @@ def hints_shown(name: str) -> int:
 
 def next_hint(name: str) -> Hint:
     """The next hint for `name` (gentle first, explicit last); the last one repeats."""
-    hints = catalogue.load(name).spec.hints
+    hints = catalogue.load(name).hints()
     shown = _hints_shown()
     number = min(shown.get(name, 0) + 1, len(hints))
     shown[name] = number

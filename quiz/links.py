@@ -106,16 +106,20 @@ def diagnosis_link(diagnosis: str) -> DiagnosisLink | None:
 
 
 def exercise_topics() -> dict[str, list[str]]:
-    """Topic id -> the names of every exercise on it, sorted: catalogue.topics turned round."""
-    by_topic: dict[str, list[str]] = {}
+    """Topic id -> the names of every exercise on it: catalogue.topics turned round, those whose
+    main topic it is first, then the easier first (lstm: lstm_cell before fast_lstm_layer, and
+    both before bilstm_encoder, whose main topic is bidirectional_stacked), then by name."""
+    by_topic: dict[str, list[tuple[bool, int, str]]] = {}
     for name, topics in catalogue.topics().items():
+        difficulty = catalogue.load(name).spec.difficulty
         for topic in topics:
-            by_topic.setdefault(topic, []).append(name)
-    return {topic: sorted(names) for topic, names in by_topic.items()}
+            by_topic.setdefault(topic, []).append((topic != topics[0], difficulty, name))
+    return {topic: [n for *_, n in sorted(found)] for topic, found in by_topic.items()}
 
 
 def exercises_for_topic(topic: str) -> list[str]:
-    """The exercises that practise `topic` (a question's, or an interview step's), by name."""
+    """The exercises that practise `topic` (a question's, or an interview step's), in the
+    order of exercise_topics."""
     return exercise_topics().get(topic, [])
 
 

@@ -6,6 +6,7 @@ APIs a learner may not call. Each cell's own slips live in its folder."""
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,25 @@ import torch
 from torch import Tensor
 
 from exercises import kit
+
+_cudnn = torch.backends.cudnn  # bound at import, as every reference binds what it calls
+
+
+def exactly(op: Callable[..., Any], *args: Any, cuda: bool) -> Any:
+    """`op(*args)`, a torch recurrent kernel; on the GPU in full float32 (cuDNN would use TF32 by
+    default, off by up to ~1e-3 relative) and without the warning that these weights are not one
+    flat buffer (they never are here)."""
+    if not cuda:
+        return op(*args)
+    allow_tf32 = _cudnn.allow_tf32
+    _cudnn.allow_tf32 = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return op(*args)
+    finally:
+        _cudnn.allow_tf32 = allow_tf32
+
 
 # Refused when learner code calls them, however they are reached (aliases, torch._VF,
 # torch.ops.aten, the JIT's operator table): C operations by name, Python cells by their code.
@@ -217,6 +237,15 @@ def shift_last_step(inputs: Args) -> Args:
     return {**inputs, "x": x}
 
 
+# A layer's probe: does its result read the last time step of x at all?
+LAST_STEP_PROBE = kit.Probe(
+    "structure.ignores_input",
+    "the last time step of x",
+    shift_last_step,
+    part_zh="x 的最後一個時間步",
+)
+
+
 # -- slips expressed as rewritten arguments --------------------------------------------------------
 
 
@@ -272,32 +301,68 @@ def transposing(gates: int, *weights: str) -> Callable[[Args], Args]:
     return transform
 
 
-def gate_orders(prefix: str, order: tuple[str, ...], explain: str) -> Iterator[kit.Mistake]:
-    """One `<prefix>.gate_order` mutant per wrong order of the stacked blocks."""
+# Each gate block as the Chinese messages name it (the English names come from each caller).
+GATE_NAMES_ZH = {
+    "i": "輸入閘門 i",
+    "f": "遺忘閘門 f",
+    "g": "候選值 g",
+    "o": "輸出閘門 o",
+    "r": "重置閘門 r",
+    "z": "更新閘門 z",
+    "n": "候選值 n",
+}
+
+
+def _order_zh(order: tuple[str, ...]) -> str:
+    """PyTorch's block order, spelt out in Chinese: which rows hold which gate."""
+    rows = "，".join(
+        f"列 `{_rows(k)}` 是{GATE_NAMES_ZH.get(gate, gate)}" for k, gate in enumerate(order)
+    )
+    return f"PyTorch 的堆疊順序是 {', '.join(order)}：{rows}。"
+
+
+def gate_orders(
+    prefix: str, order: tuple[str, ...], explain: str, explain_zh: str = ""
+) -> Iterator[kit.Mistake]:
+    """One `<prefix>.gate_order` mutant per wrong order of the stacked blocks. `explain_zh` is
+    `explain` in Traditional Chinese, read after 「，但」 (by default: which rows hold which
+    gate)."""
     what = "four stacked gate blocks" if len(order) == 4 else "three stacked blocks"
+    what_zh = "堆疊的四個閘門區塊" if len(order) == 4 else "堆疊的三個區塊"
+    explain_zh = explain_zh or _order_zh(order)
     for wrong in itertools.permutations(order):
         if wrong != order:
             message = f"Your code reads the {what} in the order {','.join(wrong)}, but {explain}"
-            yield kit.Mistake(f"{prefix}.gate_order", message, transform=gate_order(order, wrong))
+            zh = f"你的程式碼以 {', '.join(wrong)} 的順序讀取{what_zh}，但 {explain_zh}"
+            yield kit.Mistake(
+                f"{prefix}.gate_order", message, zh=zh, transform=gate_order(order, wrong)
+            )
 
 
 def shared_mistakes(gates: int) -> Iterator[kit.Mistake]:
     """Slips any cell can have: a bias left out, weights used transposed."""
-    for biases, words in (
-        (("b_hh",), "b_hh is never added"),
-        (("b_ih",), "b_ih is never added"),
-        (("b_ih", "b_hh"), "neither bias is added"),
+    for biases, words, words_zh in (
+        (("b_hh",), "b_hh is never added", "b_hh 從來沒有加上"),
+        (("b_ih",), "b_ih is never added", "b_ih 從來沒有加上"),
+        (("b_ih", "b_hh"), "neither bias is added", "兩個偏置都沒有加上"),
     ):
         yield kit.Mistake(
             "missing_bias",
             f"Your cell matches PyTorch's with {' and '.join(biases)} left out: {words}. PyTorch"
             " adds both b_ih and b_hh (two bias vectors, even though one would do); each may be"
             " None, in which case skip it.",
+            zh=(
+                f"你的結果與拿掉 {' 與 '.join(biases)} 的 PyTorch 結果一致：{words_zh}。PyTorch"
+                " 會把 b_ih 與 b_hh 都加上（兩個偏置向量，雖然一個就夠了）；兩者都可能是 None，"
+                "是 None 的就略過。"
+            ),
             transform=without(*biases),
         )
     for weights in (("w_hh",), ("w_ih", "w_hh"), ("w_ih",)):
         names = " and ".join(weights)
         what = f"the gate blocks of {names}" if gates > 1 else names
+        names_zh = " 與 ".join(weights)
+        what_zh = f"{names_zh} 的各個閘門區塊" if gates > 1 else names_zh
         yield kit.Mistake(
             "transposed_weights",
             f"Your cell multiplies by {what} without transposing. PyTorch stores"
@@ -305,6 +370,12 @@ def shared_mistakes(gates: int) -> Iterator[kit.Mistake]:
             " x @ w_ih.T (or F.linear(x, w_ih)). Without the .T the shapes only fit when the"
             " matrix is square, which is why such code runs when H = I, gives wrong numbers, and"
             " crashes otherwise.",
+            zh=(
+                f"你的程式碼乘上 {what_zh} 時沒有轉置。PyTorch 把權重存成 [out_features,"
+                " in_features]（w_ih 是 [G*H, I]），所以一層計算的是 x @ w_ih.T（或"
+                " F.linear(x, w_ih)）。少了 .T，形狀只有在矩陣是方陣時才對得上：所以這樣的程式碼"
+                "在 H = I 時能執行卻算出錯的數字，其他情況則會出錯中止。"
+            ),
             transform=transposing(gates, *weights),
         )
 
@@ -332,15 +403,25 @@ def _nudged(key: str, rows: slice | None) -> Callable[[Args], Args]:
 
 
 def cell_probes(
-    order: tuple[str, ...], names: dict[str, str], states: tuple[str, ...]
+    order: tuple[str, ...],
+    names: dict[str, str],
+    states: tuple[str, ...],
+    names_zh: dict[str, str] | None = None,
 ) -> list[kit.Probe]:
     """For every gate block: does the learner's cell read x (the block of w_ih), h (of w_hh) and
-    each bias there? And does it read the states at all? `names` spells each gate out."""
+    each bias there? And does it read the states at all? `names` spells each gate out,
+    `names_zh` in Traditional Chinese (by default GATE_NAMES_ZH)."""
     gates = len(order)
+    zh_names = {**GATE_NAMES_ZH, **(names_zh or {})}
     probes = []
     for state in states[1:]:
         probes.append(
-            kit.Probe("structure.ignores_cell", f"the previous state {state}", _nudged(state, None))
+            kit.Probe(
+                "structure.ignores_cell",
+                f"the previous state {state}",
+                _nudged(state, None),
+                part_zh=f"前一個狀態 {state}",
+            )
         )
     for k, gate in enumerate(order):
         for key, probe_id, term in (
@@ -351,9 +432,11 @@ def cell_probes(
         ):
             if gates > 1:
                 where = f"{term} in {names[gate]} (rows {_rows(k)} of {key})"
+                where_zh = f"{zh_names.get(gate, gate)} 裡的 {term}（{key} 的列 `{_rows(k)}`）"
             else:
                 where = key if term == key else f"{term} (through {key})"
-            probes.append(kit.Probe(probe_id, where, _block_nudge(key, k, gates)))
+                where_zh = f"偏置 {key}" if term == key else f"{term}（經由 {key}）"
+            probes.append(kit.Probe(probe_id, where, _block_nudge(key, k, gates), part_zh=where_zh))
     return probes
 
 

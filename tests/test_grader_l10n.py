@@ -1,6 +1,7 @@
 """The `grade` CLI speaks the interface language: its help, messages and human report, chosen as
-rnnprep chooses it (--lang > $RNNPREP_LANG > the choice remembered in settings.json > English),
-while --json stays the same machine-readable object. Real `grade` runs in subprocesses."""
+rnnprep chooses it (--lang > $RNNPREP_LANG > the choice remembered in settings.json > English);
+--json keeps its keys, ids and check names and carries the messages in that language. Real
+`grade` runs in subprocesses."""
 
 from __future__ import annotations
 
@@ -30,8 +31,16 @@ def test_report_and_errors_follow_the_language_json_does_not(data_home: Path) ->
     assert "最大誤差：" in human.stdout and "未通過：lstm_cell。" in human.stdout
     assert "以相同輸入重跑：grade exercise lstm_cell --seed 7" in human.stdout
 
+    # --json: the same object, keys, ids and check names (machine-readable), messages in the
+    # chosen language.
     english = grade(*args, "--json", home=data_home).json()
-    assert grade(*args, "--json", home=data_home, env=ZH).json() == english
+    chinese = grade(*args, "--json", home=data_home, env=ZH).json()
+    assert chinese.keys() == english.keys()
+    assert chinese["diagnosis"]["id"] == english["diagnosis"]["id"] == "lstm.gate_order"
+    names = [(c["name"], c["passed"]) for c in english["checks"]]
+    assert [(c["name"], c["passed"]) for c in chinese["checks"]] == names
+    assert "PyTorch stacks them i,f,g,o" in english["diagnosis"]["message"]
+    assert "閘門" in chinese["diagnosis"]["message"]
 
     typo = grade("exercise", "lstm_cel", home=data_home, env=ZH)
     assert typo.code == 2

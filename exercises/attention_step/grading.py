@@ -161,6 +161,12 @@ MISTAKES = [
         " and the real tokens keep the small weights they had next to the pads. Mask the SCORES"
         " before the softmax (scores.masked_fill(~mask, float('-inf'))), so the softmax spreads"
         " the whole weight over the real tokens.",
+        zh=(
+            "你的程式碼先在所有來源位置（包括填充）上做 softmax，之後才把填充的權重歸零："
+            "每一列有填充的權重加總都小於 1，而真實詞仍保有它們與填充並列時那份較小的權重。請在"
+            " softmax「之前」遮罩分數（scores.masked_fill(~mask, float('-inf'))），讓 softmax"
+            " 把全部權重分給真實詞。"
+        ),
         flags={"mask_as": "after_softmax"},
     ),
     kit.Mistake(
@@ -168,6 +174,11 @@ MISTAKES = [
         "Your code sets the scores of the padding to 0 before the softmax. A score of 0 is an"
         " ordinary score, not an absent one: exp(0) still gives every pad a share of the weight."
         " Fill the padding scores with -inf (or a very large negative number), whose exp is 0.",
+        zh=(
+            "你的程式碼在 softmax 之前把填充的分數設為 0。分數 0 是一個普通的分數，不代表沒有分數："
+            "exp(0) 仍會讓每個填充分到一份權重。請把填充的分數填成 -inf（或很大的負數），它的 exp"
+            " 才是 0。"
+        ),
         flags={"mask_as": "zero"},
     ),
     kit.Mistake(
@@ -175,6 +186,10 @@ MISTAKES = [
         "Your code never uses the mask: the padding positions get attention weights like real"
         " tokens, and their encoder outputs leak into the context. Fill the scores of the"
         " positions where mask is False with -inf before the softmax.",
+        zh=(
+            "你的程式碼從未使用遮罩：填充位置像真實詞一樣得到注意力權重，它們的編碼器輸出也漏進了上"
+            "下文。請在 softmax 之前，把 mask 為 False 的位置的分數填成 -inf。"
+        ),
         flags={"mask_as": "none"},
     ),
     kit.Mistake(
@@ -183,6 +198,11 @@ MISTAKES = [
         " the sentences of the batch, and each row's weights do not. The attention of one"
         " decoder step is a distribution over ITS source positions: softmax(scores, dim=-1) on"
         " the [B, S] scores.",
+        zh=(
+            "你的 softmax 作用在第 0 軸，也就是批次上：每個來源位置的權重在批次中的各句子之間加總為"
+            " 1，而每一列的權重並不加總為 1。一個解碼步的注意力是在「它自己的」來源位置上的分布：對"
+            " [B, S] 的分數做 softmax(scores, dim=-1)。"
+        ),
         flags={"axis": "batch"},
     ),
     kit.Mistake(
@@ -190,12 +210,21 @@ MISTAKES = [
         "With kind='scaled' your scores are not divided by sqrt(H): that is the plain dot score."
         " Scaled dot-product attention divides keys[:, s] . query by sqrt(H), H the size of the"
         " vectors, so the scores' spread does not grow with H and the softmax does not saturate.",
+        zh=(
+            "kind='scaled' 時你的分數沒有除以 sqrt(H)：那是單純的內積分數。縮放內積注意力把 keys[:,"
+            " s] . query 除以 sqrt(H)（H 是向量的大小），分數的分散程度才不會隨 H 變大，softmax"
+            " 也不會飽和。"
+        ),
         flags={"scale_scaled": False},
     ),
     kit.Mistake(
         "attention_step.scale_on_dot",
         "With kind='dot' your scores are divided by sqrt(H). Luong's dot score is the plain"
         " product keys[:, s] . query; only kind='scaled' divides it by sqrt(H).",
+        zh=(
+            "kind='dot' 時你的分數除以了 sqrt(H)。Luong 的 dot 分數是單純的乘積 keys[:, s] ."
+            " query；只有 kind='scaled' 才除以 sqrt(H)。"
+        ),
         flags={"scale_dot": True},
     ),
     kit.Mistake(
@@ -203,6 +232,10 @@ MISTAKES = [
         "Your scaled scores are divided by H, not by sqrt(H). The dot product of two vectors of H"
         " unit-variance entries has variance H, so dividing by sqrt(H) brings it back to 1:"
         " scores / math.sqrt(H).",
+        zh=(
+            "你縮放後的分數除以的是 H，不是 sqrt(H)。兩個 H 維向量的每個元素變異數若都是 1，"
+            "它們內積的變異數就是 H，所以除以 sqrt(H) 才能讓它回到 1：scores / math.sqrt(H)。"
+        ),
         flags={"root": "h"},
     ),
     kit.Mistake(
@@ -210,6 +243,11 @@ MISTAKES = [
         "Your context is the weighted sum of the KEYS. The keys only score the positions; the"
         " context is the weighted sum of the VALUES: weights @ values, [B, S] x [B, S, H]."
         " (In a seq2seq model both are often the encoder outputs, which hides this slip.)",
+        zh=(
+            "你的上下文是 KEYS 的加權總和。keys 只用來為位置打分數；上下文是 VALUES 的加權總和："
+            "weights @ values，[B, S] x [B, S, H]。（在 seq2seq 模型中兩者常常都是編碼器輸出，"
+            "因此掩蓋了這個錯誤。）"
+        ),
         flags={"read": "keys"},
     ),
 ]
@@ -234,7 +272,22 @@ def _nudge(name: str, real_only: bool) -> Any:
 
 
 PROBES = [
-    kit.Probe("structure.ignores_input", "the decoder state `query`", _nudge("query", False)),
-    kit.Probe("structure.ignores_input", "the `keys` of the real tokens", _nudge("keys", True)),
-    kit.Probe("structure.ignores_input", "the `values` of the real tokens", _nudge("values", True)),
+    kit.Probe(
+        "structure.ignores_input",
+        "the decoder state `query`",
+        _nudge("query", False),
+        part_zh="解碼器狀態 `query`",
+    ),
+    kit.Probe(
+        "structure.ignores_input",
+        "the `keys` of the real tokens",
+        _nudge("keys", True),
+        part_zh="真實詞的 `keys`",
+    ),
+    kit.Probe(
+        "structure.ignores_input",
+        "the `values` of the real tokens",
+        _nudge("values", True),
+        part_zh="真實詞的 `values`",
+    ),
 ]

@@ -247,6 +247,11 @@ MISTAKES = [
         " beam_width is. Beam search keeps the beam_width best extensions of ALL live hypotheses"
         " (k x V candidates ranked by summed log-probability), so a prefix that starts worse can"
         " still win, and it returns up to beam_width hypotheses.",
+        zh=(
+            "不論 beam_width 是多少，你的搜尋都只保留一個假設，也就是每一步最好的詞。"
+            "集束搜尋會保留所有存活假設的延伸中最好的 beam_width 個（k x V 個候選，"
+            "依對數機率總和排名），所以開頭較差的前綴仍可能勝出，而且它最多回傳 beam_width 個假設。"
+        ),
         flags={"greedy": True},
     ),
     kit.Mistake(
@@ -254,6 +259,10 @@ MISTAKES = [
         "Your search goes on extending a hypothesis after it has emitted `end`. A kept hypothesis"
         " ending in `end` is finished: it leaves the beam, is no longer extended, and the beam"
         " shrinks to beam_width - len(finished).",
+        zh=(
+            "你的搜尋在假設輸出 `end` 之後仍繼續延伸它。保留下來且以 `end` 結尾的假設就已完成："
+            "它離開集束、不再延伸，集束也縮小為 beam_width - len(finished)。"
+        ),
         flags={"finish_on_end": False},
     ),
     kit.Mistake(
@@ -262,6 +271,11 @@ MISTAKES = [
         " Finished hypotheses are ranked by sum / len(generated) ** alpha (and that normalised"
         " score is returned), because every extra token lowers a raw sum, so without it short"
         " outputs win.",
+        zh=(
+            "你的搜尋忽略了 alpha：它以對數機率的原始總和排名並回傳。已完成的假設要依 sum /"
+            " len(generated) ** alpha 排名（回傳的也是這個正規化後的分數），因為每多一個詞，"
+            "原始總和就會變小，不做正規化的話短的輸出會勝出。"
+        ),
         flags={"length_norm": False},
     ),
     kit.Mistake(
@@ -269,6 +283,10 @@ MISTAKES = [
         "Your search adds probabilities (exp of the log-probabilities) along a hypothesis. A"
         " sequence's probability is the PRODUCT of its token probabilities, so the score to add"
         " up is the log-probability: sum of step(tokens)[token], which step already returns.",
+        zh=(
+            "你的搜尋沿著假設把機率（對數機率的 exp）相加。序列的機率是各詞機率的「乘積」，"
+            "所以要累加的分數是對數機率：step(tokens)[token] 的總和，而 step 回傳的已經是對數機率。"
+        ),
         flags={"accumulate": "prob"},
     ),
     kit.Mistake(
@@ -276,6 +294,11 @@ MISTAKES = [
         "Your search keeps beam_width candidates at every step even after some hypotheses have"
         " finished. Each finished hypothesis takes a slot: keep k = beam_width - len(finished)"
         " candidates, so the search stops once beam_width hypotheses are finished.",
+        zh=(
+            "即使已有假設完成，你的搜尋每一步仍保留 beam_width 個候選。每個已完成的假設都佔一個名"
+            "額：保留 k = beam_width - len(finished) 個候選，這樣已完成的假設達到 beam_width"
+            " 個時搜尋就會停止。"
+        ),
         flags={"fixed_k": True},
     ),
     kit.Mistake(
@@ -283,12 +306,21 @@ MISTAKES = [
         "Your search keeps beam_width candidates at every step even after some hypotheses have"
         " finished (and leaves the live ones out when it stops on the finished count). Each"
         " finished hypothesis takes a slot: keep k = beam_width - len(finished) candidates.",
+        zh=(
+            "即使已有假設完成，你的搜尋每一步仍保留 beam_width 個候選（而且因已完成的數量而停止時，"
+            "漏掉了存活的假設）。每個已完成的假設都佔一個名額：保留 k = beam_width - len(finished)"
+            " 個候選。"
+        ),
         flags={"fixed_k": True, "live_at_end": "if_short"},
     ),
     kit.Mistake(
         "beam_search.length_without_end",
         "Your length normalisation does not count the `end` token. Here len(generated) counts"
         " every generated token including `end`: a hypothesis [5, 3, end] has length 3.",
+        zh=(
+            "你的長度正規化沒有把 `end` 詞算進去。這裡的 len(generated) 計算每一個生成的詞，包含"
+            " `end`：假設 [5, 3, end] 的長度是 3。"
+        ),
         flags={"length": "without_end"},
     ),
     kit.Mistake(
@@ -296,6 +328,10 @@ MISTAKES = [
         "Your length normalisation counts the `start` token too (len of the whole token list)."
         " Here len(generated) counts only generated tokens, `end` included and `start` not: a"
         " hypothesis [start, 5, 3, end] has length 3.",
+        zh=(
+            "你的長度正規化把 `start` 詞也算進去了（整個詞串列的長度）。這裡的 len(generated)"
+            " 只計算生成的詞，包含 `end`、不含 `start`：假設 [start, 5, 3, end] 的長度是 3。"
+        ),
         flags={"length": "with_start"},
     ),
     kit.Mistake(
@@ -303,6 +339,11 @@ MISTAKES = [
         "Your search returns only the hypotheses that emitted `end`: those still live when"
         " max_len is reached are dropped. At max_len the live hypotheses count as finished and"
         " are ranked with the others, or a search that never emits `end` returns nothing.",
+        zh=(
+            "你的搜尋只回傳輸出過 `end` 的假設：到達 max_len 時仍存活的假設被丟掉了。到 max_len"
+            " 時，存活的假設算作已完成，要與其他假設一起排名，否則從不輸出 `end` 的搜尋什麼都不會回"
+            "傳。"
+        ),
         flags={"live_at_end": "never"},
     ),
 ]

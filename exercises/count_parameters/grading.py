@@ -120,14 +120,25 @@ MISTAKES = [
         "Your count has one bias vector per gate block, as Keras has. torch keeps two, b_ih and"
         " b_hh (bias_ih_l{k} and bias_hh_l{k}), each gates * H long: with bias=True every layer"
         " and direction has 2 * gates * H bias parameters.",
+        zh=(
+            "你的計算在每個閘門區塊只放一個偏置向量，就像 Keras 那樣。torch 保留兩個：b_ih 與"
+            " b_hh（bias_ih_l{k} 與 bias_hh_l{k}），各長 gates * H：bias=True 時，每一層、"
+            "每個方向有 2 * gates * H 個偏置參數。"
+        ),
         flags={"biases": 1},
         published="Keras's recurrent layers, one bias per gate",
+        published_zh="Keras 的循環層，每個閘門一個偏置",
     ),
     kit.Mistake(
         "count_parameters.gate_count",
         "Your count gives the GRU four gate blocks, like the LSTM. The GRU has three (r, z and"
         " the candidate n), so its weight_ih is [3H, in], weight_hh [3H, H] and each bias 3H"
         " long; the LSTM has four (i, f, g, o), the plain RNN one.",
+        zh=(
+            "你的計算給了 GRU 四個閘門區塊，像 LSTM 一樣。GRU 有三個（r、z 與候選值 n），所以它的"
+            " weight_ih 是 [3H, in]，weight_hh 是 [3H, H]，每個偏置長 3H；LSTM 有四個（i, f, g,"
+            " o），一般 RNN 只有一個。"
+        ),
         flags={"gates": "gru4"},
     ),
     kit.Mistake(
@@ -135,6 +146,11 @@ MISTAKES = [
         "Your count gives the GRU two blocks, its gates r and z. The candidate n has its own"
         " weights too: three blocks (r, z, n), so weight_ih is [3H, in], weight_hh [3H, H] and"
         " each bias 3H long.",
+        zh=(
+            "你的計算給了 GRU 兩個區塊，也就是它的閘門 r 與 z。候選值 n 也有自己的權重："
+            "共三個區塊（r, z, n），所以 weight_ih 是 [3H, in]，weight_hh 是 [3H, H]，每個偏置長"
+            " 3H。"
+        ),
         flags={"gates": "gru2"},
     ),
     kit.Mistake(
@@ -142,6 +158,11 @@ MISTAKES = [
         "Your count gives the LSTM three blocks, its gates i, f and o. The candidate g has its own"
         " weights too: four blocks (i, f, g, o), so weight_ih is [4H, in], weight_hh [4H, H] and"
         " each bias 4H long.",
+        zh=(
+            "你的計算給了 LSTM 三個區塊，也就是它的閘門 i、f 與 o。候選值 g 也有自己的權重："
+            "共四個區塊（i, f, g, o），所以 weight_ih 是 [4H, in]，weight_hh 是 [4H, H]，每個偏置長"
+            " 4H。"
+        ),
         flags={"gates": "lstm3"},
     ),
     kit.Mistake(
@@ -149,6 +170,11 @@ MISTAKES = [
         "Your count gives every layer input_size inputs. Only layer 0 reads x; layer k > 0 reads"
         " the output of layer k - 1, D * H wide (D = 2 when bidirectional, and proj_size in"
         " place of H when there is a projection), so its weight_ih is [gates * H, D * H].",
+        zh=(
+            "你的計算讓每一層都有 input_size 個輸入。只有第 0 層讀取 x；第 k > 0 層讀取第 k - 1"
+            " 層的輸出，寬度為 D * H（雙向時 D = 2，有投影時以 proj_size 取代 H），所以它的"
+            " weight_ih 是 [gates * H, D * H]。"
+        ),
         flags={"upper": "input_size"},
     ),
     kit.Mistake(
@@ -158,6 +184,11 @@ MISTAKES = [
         " proj_size with a projection), so weight_ih_l{k} is [gates * H, 2H] for both"
         " directions: a bidirectional stack has MORE than twice the parameters of a"
         " unidirectional one.",
+        zh=(
+            "在雙向堆疊中，你的計算讓第一層以上的各層只有 H 個輸入。它們讀取的是下方那一層前向與反"
+            "向輸出串接起來的結果，寬度為 2 * H（有投影時為 2 * proj_size），所以兩個方向的"
+            " weight_ih_l{k} 都是 [gates * H, 2H]：雙向堆疊的參數「多於」單向堆疊的兩倍。"
+        ),
         flags={"upper": "one_direction"},
     ),
     kit.Mistake(
@@ -165,6 +196,11 @@ MISTAKES = [
         "Your count ignores bidirectional=True. The backward direction has weights of its own"
         " (weight_ih_l{k}_reverse, weight_hh_l{k}_reverse and its biases), so every layer"
         " counts twice, and the layers above the first read 2 * H inputs.",
+        zh=(
+            "你的計算忽略了 bidirectional=True。反向有自己的權重（weight_ih_l{k}_reverse、"
+            "weight_hh_l{k}_reverse 與它的偏置），所以每一層都要算兩次，而第一層以上的各層讀取 2 *"
+            " H 個輸入。"
+        ),
         transform=_with(bidirectional=False),
     ),
     kit.Mistake(
@@ -172,6 +208,11 @@ MISTAKES = [
         "Your count ignores proj_size. With proj_size = P > 0 each layer and direction gets a"
         " projection weight_hr of [P, H], h is P wide, so weight_hh is [4H, P], and the layers"
         " above the first read D * P inputs.",
+        zh=(
+            "你的計算忽略了 proj_size。當 proj_size = P > 0 時，每一層、每個方向都多一個 [P, H]"
+            " 的投影 weight_hr，h 的寬度是 P，所以 weight_hh 是 [4H, P]，第一層以上的各層讀取 D * P"
+            " 個輸入。"
+        ),
         transform=_with(proj_size=0),
     ),
     kit.Mistake(
@@ -179,6 +220,11 @@ MISTAKES = [
         "Your count adds the projection weight_hr [P, H] but keeps h H wide everywhere else. The"
         " projection makes h P wide: weight_hh is [4H, P] (not [4H, H]) and the layers above the"
         " first read D * P inputs (not D * H).",
+        zh=(
+            "你的計算加上了投影 weight_hr [P, H]，但其他地方仍把 h 當成寬度 H。投影讓 h 的寬度變成"
+            " P：weight_hh 是 [4H, P]（不是 [4H, H]），第一層以上的各層讀取 D * P 個輸入（不是 D *"
+            " H）。"
+        ),
         flags={"proj": "w_hr_only"},
     ),
     kit.Mistake(
@@ -186,12 +232,21 @@ MISTAKES = [
         "Your count gives the layers above the first D * H inputs although there is a projection."
         " With proj_size = P > 0 the output of a layer is the projected h, P wide per direction,"
         " so layer k > 0 reads D * P inputs: weight_ih_l{k} is [4H, D * P].",
+        zh=(
+            "雖然有投影，你的計算仍讓第一層以上的各層有 D * H 個輸入。當 proj_size = P > 0 時，"
+            "一層的輸出是投影後的 h，每個方向寬度為 P，所以第 k > 0 層讀取 D * P 個輸入："
+            "weight_ih_l{k} 是 [4H, D * P]。"
+        ),
         flags={"upper": "unprojected"},
     ),
     kit.Mistake(
         "count_parameters.bias_flag_ignored",
         "Your count includes the biases when bias=False. bias=False removes both bias vectors"
         " (b_ih and b_hh) of every layer and direction: only the weights remain.",
+        zh=(
+            "bias=False 時你的計算仍包含偏置。bias=False 會移除每一層、每個方向的兩個偏置向量（b_ih"
+            " 與 b_hh）：只剩下權重。"
+        ),
         transform=_with(bias=True),
     ),
 ]

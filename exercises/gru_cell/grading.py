@@ -78,11 +78,19 @@ MISTAKES = [
         ORDER,
         "PyTorch stacks them r,z,n: rows 0:H are the reset gate, H:2H the update gate,"
         " 2H:3H the candidate n. (Keras orders its GRU kernel z,r,h.)",
+        explain_zh=(
+            "PyTorch 的堆疊順序是 r, z, n：列 `0:H` 是重置閘門，`H:2H` 是更新閘門，"
+            "`2H:3H` 是候選值 n。（Keras 的 GRU kernel 順序是 z, r, h。）"
+        ),
     ),
     kit.Mistake(
         "gru.update_complement",
         "Your update mixes the other way round: h' = z * n + (1 - z) * h. PyTorch writes"
         " h' = (1 - z) * n + z * h, so z is the share of the OLD state that is kept.",
+        zh=(
+            "你的更新把兩邊弄反了：h' = z * n + (1 - z) * h。PyTorch 寫成"
+            " h' = (1 - z) * n + z * h，所以 z 是「舊」狀態被保留下來的比例。"
+        ),
         flags={"complement": True},
     ),
     kit.Mistake(
@@ -90,13 +98,23 @@ MISTAKES = [
         "Your reset gate multiplies h before the matmul: n = tanh(W_in x + b_in + W_hn (r * h) +"
         " b_hn). That is the form of Cho et al. 2014 (and Keras reset_after=False). PyTorch"
         " applies it after: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).",
+        zh=(
+            "你的重置閘門在矩陣乘法之前就乘上 h：n = tanh(W_in x + b_in + W_hn (r * h) + b_hn)。"
+            "這是 Cho 等人 2014 年的形式（Keras 的 reset_after=False 也是）。PyTorch"
+            " 在乘法之後才套用：n = tanh(W_in x + b_in + r * (W_hn h + b_hn))。"
+        ),
         flags={"reset": "before"},
         published="Cho et al. 2014; Keras reset_after=False",
+        published_zh="Cho 等人 2014 年的論文；Keras 的 reset_after=False",
     ),
     kit.Mistake(
         "gru.reset_outside_bias",
         "Your reset gate multiplies W_hn h but not its bias: n = tanh(W_in x + b_in +"
         " r * (W_hn h) + b_hn). PyTorch puts b_hn inside: r * (W_hn h + b_hn).",
+        zh=(
+            "你的重置閘門乘上了 W_hn h，卻沒有乘上它的偏置：n = tanh(W_in x + b_in +"
+            " r * (W_hn h) + b_hn)。PyTorch 把 b_hn 放在括號裡面：r * (W_hn h + b_hn)。"
+        ),
         flags={"reset": "outside_bias"},
     ),
     *shared_mistakes(gates=3),

@@ -7,7 +7,6 @@ Loaded by path by the grader's child (see exercises/kit.py for what each name be
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import torch
@@ -16,18 +15,18 @@ from torch import Tensor
 
 from exercises import kit
 from reference.cellkit import (
+    LAST_STEP_PROBE,
     RECURRENT_APIS,
     cell_probes,
+    exactly,
     gate_orders,
     layer_cases,
     shared_mistakes,
-    shift_last_step,
     without_hx,
 )
 
 # Bound at import: the learner's file cannot change what the reference calls.
 _gru = torch.gru
-_cudnn = torch.backends.cudnn
 _zeros = torch.zeros
 _zeros_like = torch.zeros_like
 _stack = torch.stack
@@ -64,19 +63,7 @@ def reference(
         params += [_zeros_like(b_hh), b_hh]
     # train=True with dropout 0 computes what eval does; cuDNN runs backward only in training mode.
     args = (x, hx, params, len(params) == 4, 1, 0.0, True, False, batch_first)
-    if not x.is_cuda:
-        output, h_n = _gru(*args)
-        return output, h_n
-    # On the GPU: full float32 (cuDNN would use TF32 by default, off by up to ~1e-3 relative),
-    # and no warning that these weights are not one flat buffer (they never are here).
-    allow_tf32 = _cudnn.allow_tf32
-    _cudnn.allow_tf32 = False
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            output, h_n = _gru(*args)
-    finally:
-        _cudnn.allow_tf32 = allow_tf32
+    output, h_n = exactly(_gru, *args, cuda=x.is_cuda)
     return output, h_n
 
 
@@ -167,6 +154,10 @@ MISTAKES = [
         "Your h_n is the hidden state after the FIRST time step. nn.GRU returns the state after"
         " the last step (h_n[0] equals output at the last time step), the summary of the whole"
         " sequence that a classifier or a decoder reads.",
+        zh=(
+            "你的 h_n 是「第一個」時間步之後的隱藏狀態。nn.GRU 回傳的是最後一步之後的狀態（h_n[0] "
+            "等於 output 在最後一個時間步的值），也就是分類器或解碼器讀取的整條序列的摘要。"
+        ),
         flags={"final": "first"},
     ),
     kit.Mistake(
@@ -174,12 +165,20 @@ MISTAKES = [
         "Your h_n holds the hidden state of every time step, [T, B, H]. nn.GRU returns only the"
         " final state, shaped [num_layers * directions, B, H] = [1, B, H]; the per-step hidden"
         " states are already in `output`.",
+        zh=(
+            "你的 h_n 裝了每個時間步的隱藏狀態，形狀是 [T, B, H]。nn.GRU 只回傳最終狀態，形狀為 "
+            "[num_layers * directions, B, H] = [1, B, H]；每一步的隱藏狀態已經在 `output` 裡了。"
+        ),
         flags={"final": "stacked"},
     ),
     kit.Mistake(
         "gru_layer.states_squeezed",
         "Your h_n is [B, H]: the leading layer axis is missing. nn.GRU always returns it as"
         " [num_layers * directions, B, H], here [1, B, H], so add it back with h.unsqueeze(0).",
+        zh=(
+            "你的 h_n 是 [B, H]：少了最前面的層軸。nn.GRU 一律以 [num_layers * directions, B, H] "
+            "回傳它，這裡是 [1, B, H]，所以要用 h.unsqueeze(0) 把這個軸加回去。"
+        ),
         flags={"final": "squeezed"},
     ),
     kit.Mistake(
@@ -187,6 +186,10 @@ MISTAKES = [
         "Your layer starts from a zero state even when hx is given. Zeros are only the default"
         " for hx=None; a given hx[0] is the hidden state before the first step (a stateful model"
         " or a decoder started from an encoder's final state relies on it).",
+        zh=(
+            "即使給了 hx，你的層仍從零狀態開始。零只是 hx=None 時的預設值；給定的 hx[0] 就是第一步"
+            "之前的隱藏狀態（有狀態的模型，或從編碼器最終狀態開始的解碼器，都靠這一點）。"
+        ),
         transform=without_hx,
     ),
     kit.Mistake(
@@ -194,6 +197,10 @@ MISTAKES = [
         "Every step of your loop starts again from h0: the new hidden state is stored but never"
         " becomes the previous state of the next step. h_t must feed the gates and the update"
         " of step t + 1; that is what makes the layer recurrent.",
+        zh=(
+            "你的迴圈每一步都重新從 h0 開始：新的隱藏狀態存了下來，卻從沒成為下一步的前一個狀態。"
+            "h_t 必須送進第 t + 1 步的閘門與更新；正是這一點讓這一層成為循環層。"
+        ),
         flags={"carry": False},
     ),
     kit.Mistake(
@@ -201,6 +208,11 @@ MISTAKES = [
         "With batch_first=True your code still reads x as [T, B, I], so axis 0 (the batch) is"
         " taken for time. batch_first=True means x is [B, T, I]: step t is x[:, t], and output"
         " is [B, T, H] (h_n stays [1, B, H]).",
+        zh=(
+            "在 batch_first=True 時，你的程式碼仍把 x 當成 [T, B, I] 來讀，於是第 0 軸（批次）被當"
+            "成了時間。batch_first=True 表示 x 是 [B, T, I]：第 t 步是 x[:, t]，而 output 是 [B, "
+            "T, H]（h_n 仍是 [1, B, H]）。"
+        ),
         flags={"batch_axes": "time_first"},
     ),
     kit.Mistake(
@@ -208,12 +220,21 @@ MISTAKES = [
         "With batch_first=True your output is [T, B, H]: the input was transposed to time-first"
         " for the loop but the output was not transposed back. nn.GRU returns [B, T, H] when"
         " batch_first=True (h_n stays [1, B, H] either way).",
+        zh=(
+            "在 batch_first=True 時，你的 output 是 [T, B, H]：輸入為了迴圈轉置成時間在前，輸出卻"
+            "沒有轉置回來。batch_first=True 時 nn.GRU 回傳 [B, T, H]（h_n 無論如何都是 [1, B, H]）"
+            "。"
+        ),
         flags={"batch_axes": "not_restored"},
     ),
     kit.Mistake(
         "gru_layer.update_complement",
         "Your update mixes the other way round: h_t = z * n + (1 - z) * h_{t-1}. PyTorch writes"
         " h_t = (1 - z) * n + z * h_{t-1}, so z is the share of the OLD state that is kept.",
+        zh=(
+            "你的更新把兩邊混反了：h_t = z * n + (1 - z) * h_{t-1}。PyTorch 寫的是 h_t = (1 - z) * "
+            "n + z * h_{t-1}，所以 z 是「舊」狀態被保留的比例。"
+        ),
         flags={"complement": True},
     ),
     kit.Mistake(
@@ -221,13 +242,23 @@ MISTAKES = [
         "Your reset gate multiplies h before the matmul: n = tanh(W_in x + b_in + W_hn (r * h) +"
         " b_hn). That is the form of Cho et al. 2014 (and Keras reset_after=False). PyTorch"
         " applies it after: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).",
+        zh=(
+            "你的重置閘門在矩陣乘法之前就乘上了 h：n = tanh(W_in x + b_in + W_hn (r * h) + b_hn)。"
+            "這是 Cho 等人 2014 年的形式（也是 Keras reset_after=False 的形式）。PyTorch 則套用在"
+            "之後：n = tanh(W_in x + b_in + r * (W_hn h + b_hn))。"
+        ),
         flags={"reset": "before"},
         published="Cho et al. 2014; Keras reset_after=False",
+        published_zh="Cho 等人 2014 年的原始 GRU；Keras 的 reset_after=False",
     ),
     kit.Mistake(
         "gru_layer.reset_outside_bias",
         "Your reset gate multiplies W_hn h but not its bias: n = tanh(W_in x + b_in +"
         " r * (W_hn h) + b_hn). PyTorch puts b_hn inside: r * (W_hn h + b_hn).",
+        zh=(
+            "你的重置閘門乘上了 W_hn h，卻沒有乘上它的偏置：n = tanh(W_in x + b_in + r * (W_hn h) "
+            "+ b_hn)。PyTorch 把 b_hn 放在裡面：r * (W_hn h + b_hn)。"
+        ),
         flags={"reset": "outside_bias"},
     ),
     *gate_orders(
@@ -235,6 +266,8 @@ MISTAKES = [
         ORDER,
         "PyTorch stacks them r,z,n: rows 0:H are the reset gate, H:2H the update gate,"
         " 2H:3H the candidate n. (Keras orders its GRU kernel z,r,h.)",
+        "在 PyTorch 中，它們的順序是 r, z, n：第 0 到 H 列是重置閘門，H 到 2H 列是更新閘門，2H 到"
+        " 3H 列是候選值 n。（Keras 的 GRU kernel 順序是 z, r, h。）",
     ),
     *shared_mistakes(gates=3),
 ]
@@ -254,7 +287,13 @@ PROBES = [
         ORDER,
         {"r": "the reset gate r", "z": "the update gate z", "n": "the candidate n"},
         states=(),
+        names_zh={"r": "重置閘門 r", "z": "更新閘門 z", "n": "候選值 n"},
     ),
-    kit.Probe("structure.ignores_hidden", "the initial hidden state h0 (hx[0])", _shift_h0),
-    kit.Probe("structure.ignores_input", "the last time step of x", shift_last_step),
+    kit.Probe(
+        "structure.ignores_hidden",
+        "the initial hidden state h0 (hx[0])",
+        _shift_h0,
+        part_zh="初始隱藏狀態 h0（hx[0]）",
+    ),
+    LAST_STEP_PROBE,
 ]

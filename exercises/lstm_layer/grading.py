@@ -5,7 +5,6 @@ Loaded by path by the grader's child (see exercises/kit.py for what each name be
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import torch
@@ -14,18 +13,18 @@ from torch import Tensor
 
 from exercises import kit
 from reference.cellkit import (
+    LAST_STEP_PROBE,
     RECURRENT_APIS,
     cell_probes,
+    exactly,
     gate_orders,
     layer_cases,
     shared_mistakes,
-    shift_last_step,
     without_hx,
 )
 
 # Bound at import: the learner's file cannot change what the reference calls.
 _lstm = torch.lstm
-_cudnn = torch.backends.cudnn
 _zeros = torch.zeros
 _zeros_like = torch.zeros_like
 _stack = torch.stack
@@ -64,19 +63,7 @@ def reference(
         params += [_zeros_like(b_hh), b_hh]
     # train=True with dropout 0 computes what eval does; cuDNN runs backward only in training mode.
     args = (x, hx, params, len(params) == 4, 1, 0.0, True, False, batch_first)
-    if not x.is_cuda:
-        output, h_n, c_n = _lstm(*args)
-        return output, (h_n, c_n)
-    # On the GPU: full float32 (cuDNN would use TF32 by default, off by up to ~1e-3 relative),
-    # and no warning that these weights are not one flat buffer (they never are here).
-    allow_tf32 = _cudnn.allow_tf32
-    _cudnn.allow_tf32 = False
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            output, h_n, c_n = _lstm(*args)
-    finally:
-        _cudnn.allow_tf32 = allow_tf32
+    output, h_n, c_n = exactly(_lstm, *args, cuda=x.is_cuda)
     return output, (h_n, c_n)
 
 
@@ -152,6 +139,10 @@ MISTAKES = [
         "Your h_n and c_n are the states after the FIRST time step. nn.LSTM returns the states"
         " after the last step (h_n equals output at the last time step), the summary of the whole"
         " sequence that a classifier or a decoder reads.",
+        zh=(
+            "你的 h_n 與 c_n 是「第一個」時間步之後的狀態。nn.LSTM 回傳的是最後一步之後的狀態（h_n "
+            "等於 output 在最後一個時間步的值），也就是分類器或解碼器讀取的整條序列的摘要。"
+        ),
         flags={"final": "first"},
     ),
     kit.Mistake(
@@ -159,6 +150,11 @@ MISTAKES = [
         "Your h_n and c_n hold the states of every time step, [T, B, H]. nn.LSTM returns only"
         " the final states, shaped [num_layers * directions, B, H] = [1, B, H]; the per-step"
         " hidden states are already in `output`.",
+        zh=(
+            "你的 h_n 與 c_n 裝了每個時間步的狀態，形狀是 [T, B, H]。nn.LSTM 只回傳最終狀態，形狀"
+            "為 [num_layers * directions, B, H] = [1, B, H]；每一步的隱藏狀態已經在 `output` 裡了"
+            "。"
+        ),
         flags={"final": "stacked"},
     ),
     kit.Mistake(
@@ -166,6 +162,10 @@ MISTAKES = [
         "Your h_n and c_n are [B, H]: the leading layer axis is missing. nn.LSTM always returns"
         " them as [num_layers * directions, B, H], here [1, B, H], so add it back with"
         " h.unsqueeze(0).",
+        zh=(
+            "你的 h_n 與 c_n 是 [B, H]：少了最前面的層軸。nn.LSTM 一律以 [num_layers * directions, "
+            "B, H] 回傳它們，這裡是 [1, B, H]，所以要用 h.unsqueeze(0) 把這個軸加回去。"
+        ),
         flags={"final": "squeezed"},
     ),
     kit.Mistake(
@@ -173,6 +173,10 @@ MISTAKES = [
         "Your layer starts from zero states even when hx = (h0, c0) is given. Zeros are only the"
         " default for hx=None; a given h0 and c0 are the states before the first step (a"
         " stateful model or a decoder started from an encoder's final states relies on it).",
+        zh=(
+            "即使給了 hx = (h0, c0)，你的層仍從零狀態開始。零只是 hx=None 時的預設值；給定的 h0 與 "
+            "c0 就是第一步之前的狀態（有狀態的模型，或從編碼器最終狀態開始的解碼器，都靠這一點）。"
+        ),
         transform=without_hx,
     ),
     kit.Mistake(
@@ -180,6 +184,11 @@ MISTAKES = [
         "Your loop carries h from step to step but not c: every step starts again from c0. The"
         " new cell state c_t = f * c_{t-1} + i * g must become the previous cell state of the"
         " next step; the cell is the LSTM's long-term memory.",
+        zh=(
+            "你的迴圈把 h 一步一步往下帶，c 卻沒有：每一步都重新從 c0 開始。新的記憶單元狀態 c_t = "
+            "f * c_{t-1} + i * g 必須成為下一步的前一個記憶單元狀態；記憶單元正是 LSTM 的長期記憶"
+            "。"
+        ),
         flags={"carry_cell": False},
     ),
     kit.Mistake(
@@ -187,6 +196,11 @@ MISTAKES = [
         "With batch_first=True your code still reads x as [T, B, I], so axis 0 (the batch) is"
         " taken for time. batch_first=True means x is [B, T, I]: step t is x[:, t], and output"
         " is [B, T, H] (h_n and c_n stay [1, B, H]).",
+        zh=(
+            "在 batch_first=True 時，你的程式碼仍把 x 當成 [T, B, I] 來讀，於是第 0 軸（批次）被當"
+            "成了時間。batch_first=True 表示 x 是 [B, T, I]：第 t 步是 x[:, t]，而 output 是 [B, "
+            "T, H]（h_n 與 c_n 仍是 [1, B, H]）。"
+        ),
         flags={"batch_axes": "time_first"},
     ),
     kit.Mistake(
@@ -194,6 +208,11 @@ MISTAKES = [
         "With batch_first=True your output is [T, B, H]: the input was transposed to time-first"
         " for the loop but the output was not transposed back. nn.LSTM returns [B, T, H] when"
         " batch_first=True (h_n and c_n stay [1, B, H] either way).",
+        zh=(
+            "在 batch_first=True 時，你的 output 是 [T, B, H]：輸入為了迴圈轉置成時間在前，輸出卻"
+            "沒有轉置回來。batch_first=True 時 nn.LSTM 回傳 [B, T, H]（h_n 與 c_n 無論如何都是 [1, "
+            "B, H]）。"
+        ),
         flags={"batch_axes": "not_restored"},
     ),
     *gate_orders(
@@ -202,6 +221,9 @@ MISTAKES = [
         "PyTorch stacks them i,f,g,o: rows 0:H are the input gate, H:2H the forget gate,"
         " 2H:3H the candidate g, 3H:4H the output gate. (CS231n's notes use i,f,o,g, so"
         " copied code often has this slip.)",
+        "在 PyTorch 中，它們的順序是 i, f, g, o：第 0 到 H 列是輸入閘門，H 到 2H 列是遺忘閘門，"
+        "2H 到 3H 列是候選值 g，3H 到 4H 列是輸出閘門。（CS231n 的講義用 i, f, o, g，所以抄來的"
+        "程式碼常有這個錯誤。）",
     ),
     *shared_mistakes(gates=4),
 ]
@@ -234,8 +256,19 @@ PROBES = [
             "o": "the output gate o",
         },
         states=(),
+        names_zh={"i": "輸入閘門 i", "f": "遺忘閘門 f", "g": "候選值 g", "o": "輸出閘門 o"},
     ),
-    kit.Probe("structure.ignores_cell", "the initial cell state c0 (hx[1])", _shift_c0),
-    kit.Probe("structure.ignores_hidden", "the initial hidden state h0 (hx[0])", _shift_h0),
-    kit.Probe("structure.ignores_input", "the last time step of x", shift_last_step),
+    kit.Probe(
+        "structure.ignores_cell",
+        "the initial cell state c0 (hx[1])",
+        _shift_c0,
+        part_zh="初始記憶單元狀態 c0（hx[1]）",
+    ),
+    kit.Probe(
+        "structure.ignores_hidden",
+        "the initial hidden state h0 (hx[0])",
+        _shift_h0,
+        part_zh="初始隱藏狀態 h0（hx[0]）",
+    ),
+    LAST_STEP_PROBE,
 ]

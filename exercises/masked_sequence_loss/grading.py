@@ -113,6 +113,10 @@ MISTAKES = [
         "Your loss is the mean cross-entropy over every position, pads included: `lengths` is"
         " never used. The targets at padded positions are filler, so their losses only add"
         " noise; average over the tokens with t < lengths[b] alone.",
+        zh=(
+            "你的損失是所有位置的平均交叉熵，填充也算在內：從未使用 `lengths`。填充位置上的 targets"
+            " 只是填充用的值，它們的損失只會加入雜訊；請只對 t < lengths[b] 的詞取平均。"
+        ),
         flags={"mask": "none"},
     ),
     kit.Mistake(
@@ -121,6 +125,11 @@ MISTAKES = [
         " as (loss * mask).mean() does: the pads still count in the denominator, so batches"
         " with more padding get smaller losses. Divide the masked sum by mask.sum(), the number"
         " of valid tokens.",
+        zh=(
+            "你的損失把填充位置歸零，然後對全部 B * T 個位置取平均，就像 (loss * mask).mean()："
+            "填充仍在分母裡，於是填充越多的批次損失越小。請把遮罩後的總和除以有效詞的數量"
+            " mask.sum()。"
+        ),
         flags={"reduce": "positions"},
     ),
     kit.Mistake(
@@ -128,6 +137,10 @@ MISTAKES = [
         "Your loss sums the valid tokens' losses and divides by the batch size B: that is the"
         " mean loss per sequence summed over its tokens, which grows with the sequence length."
         " The task asks for the mean per token: divide by the number of valid tokens.",
+        zh=(
+            "你的損失把有效詞的損失加總後除以批次大小 B：這是每條序列各詞損失總和的平均，"
+            "會隨序列長度變大。題目要的是逐詞平均：請除以有效詞的數量。"
+        ),
         flags={"reduce": "batch"},
     ),
     kit.Mistake(
@@ -136,6 +149,11 @@ MISTAKES = [
         " a token of a short sequence then weighs more than one of a long sequence. The"
         " per-token mean gives every valid token of the batch the same weight: the masked sum"
         " divided by the total number of valid tokens.",
+        zh=(
+            "你的損失先對每條序列在它自己的詞上取平均，再對這 B 個平均取平均：短序列的一個詞因此比"
+            "長序列的一個詞更重。逐詞平均讓批次中每個有效詞的權重都相同：遮罩後的總和除以有效詞的總"
+            "數。"
+        ),
         flags={"reduce": "sequences"},
     ),
     kit.Mistake(
@@ -144,6 +162,11 @@ MISTAKES = [
         " one number per time step ([T]), and only then multiplies by the [B, T] mask, which"
         " broadcasts without an error: each step's batch mean is counted once per valid token."
         " Mask the [B, T] losses before any reduction.",
+        zh=(
+            "你的損失先對批次取逐詞損失的平均（填充也算在內），每個時間步得到一個數（[T]），"
+            "之後才乘上 [B, T] 的遮罩，而這會直接廣播、不報錯：每個時間步的批次平均被每個有效詞各算"
+            "一次。請在任何彙總之前，先對 [B, T] 的損失套遮罩。"
+        ),
         flags={"reduce": "batch_mean_first"},
     ),
     kit.Mistake(
@@ -151,6 +174,11 @@ MISTAKES = [
         "Your code multiplies the logits by the mask instead of the losses. Zero logits are not"
         " a zero loss: each padded position then adds log(V), the cross-entropy of a uniform"
         " guess. Compute the per-token losses first, then zero the padded ones.",
+        zh=(
+            "你的程式碼把遮罩乘在 logits 上，而不是損失上。logits 為零不代表損失為零："
+            "每個填充位置都會加上 log(V)，也就是均勻猜測的交叉熵。請先算出逐詞損失，"
+            "再把填充位置的損失歸零。"
+        ),
         flags={"where": "logits"},
     ),
     kit.Mistake(
@@ -158,6 +186,11 @@ MISTAKES = [
         "Your mask keeps t <= lengths[b], one position too many: the first pad of every"
         " sequence shorter than T counts as a real token. With 0-based steps a sequence of"
         " length L holds t = 0 .. L - 1, so the mask is arange(T) < lengths[:, None].",
+        zh=(
+            "你的遮罩保留 t <= lengths[b]，多了一個位置：每條短於 T 的序列的第一個填充被當成真實"
+            "詞。時間步從 0 算起時，長度 L 的序列占 t = 0 .. L - 1，所以遮罩是 arange(T) <"
+            " lengths[:, None]。"
+        ),
         flags={"mask": "off_by_one"},
     ),
 ]
@@ -186,10 +219,12 @@ PROBES = [
         "structure.ignores_input",
         "the logits of each sequence's last real token (t = lengths[b] - 1)",
         _nudge_token(last=True),
+        part_zh="每條序列最後一個真實詞（t = lengths[b] - 1）的 logits",
     ),
     kit.Probe(
         "structure.ignores_input",
         "the logits of each sequence's first token (t = 0)",
         _nudge_token(last=False),
+        part_zh="每條序列第一個詞（t = 0）的 logits",
     ),
 ]

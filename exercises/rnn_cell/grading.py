@@ -76,9 +76,16 @@ MISTAKES = [
             f"Your cell applies {name} activation where PyTorch's RNNCell applies tanh:"
             " h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh). (nn.RNN offers nonlinearity='relu',"
             " but this exercise asks for the default tanh.)",
+            zh=f"你的單元在 PyTorch 的 RNNCell 用 tanh 的地方{use_zh}："
+            "h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)。（nn.RNN 提供"
+            " nonlinearity='relu'，但這個練習要的是預設的 tanh。）",
             flags={"activation": flag},
         )
-        for name, flag in (("ReLU", "relu"), ("sigmoid", "sigmoid"), ("no", "none"))
+        for name, flag, use_zh in (
+            ("ReLU", "relu", "改用了 ReLU 活化函數"),
+            ("sigmoid", "sigmoid", "改用了 sigmoid 活化函數"),
+            ("no", "none", "沒有用任何活化函數"),
+        )
     ),
     *shared_mistakes(gates=1),
 ]

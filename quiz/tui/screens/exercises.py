@@ -215,7 +215,7 @@ class ExercisesScreen(Localized, Screen[None]):
     async def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.current = event.row_key.value
         self._show_detail()
-        readme = catalogue.load(self.current).readme.read_text(encoding="utf-8")
+        readme = catalogue.load(self.current).task()
         await self.query_one(TaskMarkdown).update(readme)
         detail = self.query_one("#detail", PinnedScroll)
         detail.unpin()
@@ -302,7 +302,7 @@ class ExercisesScreen(Localized, Screen[None]):
             panel.show_text(standing_text(self.infos[name]))
 
     def _show_hints(self, name: str) -> None:
-        hints = catalogue.load(name).spec.hints
+        hints = catalogue.load(name).hints()
         seen = api.hints_shown(name)
         box = self.query_one("#hints", Static)
         box.display = seen > 0
@@ -333,7 +333,7 @@ class ExercisesScreen(Localized, Screen[None]):
     def action_hint(self) -> None:
         if self.current is None:
             return
-        total = len(catalogue.load(self.current).spec.hints)
+        total = len(catalogue.load(self.current).hints())
         if api.hints_shown(self.current) >= total:
             self.notify(_("That was the last hint. Once your file passes, s shows the solution."))
             return

@@ -107,8 +107,7 @@ class CodingPanel(VerticalScroll):
             markup=False,
         )
         yield GradingPanel(id="mock-results")
-        readme = catalogue.load(self.exercise).readme
-        yield Markdown(readme.read_text(encoding="utf-8"), id="mock-readme")
+        yield Markdown(catalogue.load(self.exercise).task(), id="mock-readme")
 
 
 class InterviewScreen(Localized, Screen[None]):

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.widgets import LoadingIndicator, Static
 
 from exercises.errors import GraderError, UsageError
-from exercises.results import CHECKS, GradeResult
+from exercises.results import CHECKS, GradeResult, cost_line, label
 from quiz.l10n import _
 
 if TYPE_CHECKING:
@@ -107,17 +107,18 @@ def verdict_text(result: GradeResult, queued: str | None = None, compact: bool =
     quiet: list[str] = []
     for check in result.checks:
         if check.passed and not check.message:
-            quiet.append(check.name)
+            quiet.append(label(check.name))
             continue
         _quiet_line(out, quiet)
         out.append("✓ " if check.passed else "✗ ", style="green" if check.passed else "red")
-        out.append(check.name, style="" if check.passed else "bold")
-        out.append(f": {check.message}\n" if check.message else "\n")
+        out.append(label(check.name), style="" if check.passed else "bold")
+        out.append(_(": ") + check.message + "\n" if check.message else "\n")
     _quiet_line(out, quiet)
     ran = {check.name for check in result.checks}
     skipped = [name for name in CHECKS if name not in ran and name not in result.skipped]
     if skipped:
-        out.append(_("· not run: {checks}").format(checks=", ".join(skipped)) + "\n", style="dim")
+        not_run = _(", ").join(label(name) for name in skipped)
+        out.append(_("· not run: {checks}").format(checks=not_run) + "\n", style="dim")
     said = " ".join(check.message for check in result.checks)  # what need not be said twice
     if result.diagnosis is not None:
         out.append(gap + _("What went wrong"), style="bold")
@@ -137,6 +138,8 @@ def verdict_text(result: GradeResult, queued: str | None = None, compact: bool =
             )
             + "\n"
         )
+    if result.cost is not None:
+        out.append(gap + cost_line(result.cost) + "\n", style="dim")
     if queued:
         out.append(
             gap + _("{queued}: press q to drill them now.").format(queued=queued) + "\n",
