@@ -1,0 +1,11 @@
+import torch
+
+
+def clip_grad_norm(grads, max_norm, norm_type=2.0):
+    present = [g for g in grads if g is not None]
+    norms = [g.norm(norm_type) for g in present]
+    total_norm = torch.stack(norms).norm()  # the 2-norm, whatever norm_type is
+    coef = torch.clamp(max_norm / (total_norm + 1e-6), max=1.0)
+    for g in present:
+        g.mul_(coef)
+    return total_norm
