@@ -368,3 +368,34 @@ def test_fit_columns_shortens_then_drops_by_priority() -> None:
     assert fit_columns(columns, widths, room=15, padding=1) == (["title", "due"], ("title", 8))
     # what must stay stays, even if it does not fit
     assert fit_columns(columns, widths, room=5, padding=1) == (["title", "due"], None)
+
+
+class ListApp(App[None]):
+    """A list capped at a few rows, filled with many."""
+
+    CSS = "FittedTable { height: auto; max-height: 6; }"
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        table = FittedTable(cursor_type="row")
+        table.set_columns([Column("name", "Name")])
+        yield table
+
+    def fill(self) -> None:
+        table = self.query_one(FittedTable)
+        table.set_rows((f"r{i}", {"name": f"row {i}"}) for i in range(20))
+        table.move_cursor(row=12)
+
+
+async def test_a_scrollbar_shown_after_the_list_scrolled_shows_where_it_stands() -> None:
+    """Textual moves a scrollbar's thumb only while it shows; which came first, the scroll or
+    the scrollbar, depended on timing (a flaky snapshot of the exercise list)."""
+    app = ListApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        app.fill()
+        await settle(pilot)
+        table = app.query_one(FittedTable)
+        table.show_vertical_scrollbar = False
+        table.scroll_y = 9
+        table.show_vertical_scrollbar = True
+        assert table.scroll_y == 9
+        assert table.vertical_scrollbar.position == 9

@@ -115,6 +115,12 @@ class FittedTable(DataTable[Cell]):
         if self.row_count:
             self.scroll_to(y=min(self.cursor_row, self.max_scroll_y), animate=False)
 
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        """A scrollbar that appears after the view scrolled starts with its thumb at the top
+        (Textual moves it only while it shows): put the thumb where the view stands."""
+        if shown:
+            self.vertical_scrollbar.position = self.scroll_y
+
     # -- fitting -------------------------------------------------------------------------------
 
     def _room(self) -> int:
