@@ -42,6 +42,10 @@ START_TIMEOUT = 120.0  # a cold disk can make `import torch` slow; that is not t
 # only if it overstays by this much too (it never runs learner code, so that is a grader bug or
 # learner code that reached it).
 JUDGE_GRACE = 20.0
+# One thread per grading process (judge, template, learner): the tensors are small, and OpenMP's
+# spinning threads in two gradings at once on a 2-core machine made a 0.3 s grading take over
+# 10 s and time out. Set before the child imports torch; its learner's processes inherit it.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 POLL_S = 0.05
 OUTPUT_READ = 64 * 1024  # bytes of the capture read back; results.learner_output keeps 8 KiB
 
@@ -152,6 +156,7 @@ class Worker:
             stdout=self._output,
             stderr=self._output,
             pass_fds=(request_r, events_w),
+            env={**os.environ, **ONE_THREAD},
             start_new_session=True,  # its own process group: one kill ends whatever it spawned
         )
         os.close(request_r)
