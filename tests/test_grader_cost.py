@@ -5,7 +5,11 @@ per-step loop is right on values and told what to fuse; the model solution passe
 from __future__ import annotations
 
 import pytest
+import torch
 from test_grader_support import MISTAKE_FILES, grade_many
+from torch.utils.flop_counter import FlopCounterMode
+
+from exercises import counting
 
 FOLDER = MISTAKE_FILES / "fast_lstm_layer"
 NAIVE = FOLDER / "mistakes" / "fast_lstm_layer.per_step_projection__naive_loop.py"
@@ -51,3 +55,25 @@ def test_a_per_step_loop_passes_values_and_is_told_what_to_fuse(
     assert cost["within_budget"] is False
     chinese = results["naive_zh"]["diagnosis"]
     assert isinstance(chinese, dict) and "迴圈之前" in chinese["message"]
+
+
+CALLS = {
+    "x @ w.T": lambda x, w: x @ w.T,
+    "F.linear with bias": lambda x, w: torch.nn.functional.linear(x, w, w[:, 0]),
+    "einsum": lambda x, w: torch.einsum("bi,ji->bj", x, w),
+    "batched matmul": lambda x, w: torch.stack([x, x]) @ w.T,
+    "matrix-vector": lambda x, w: w @ x[0],
+    "with its backward": lambda x, w: (x.requires_grad_() @ w.T).sum().backward(),
+}
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+def test_flops_are_torchs_flop_counter_figures(call) -> None:  # type: ignore[no-untyped-def]
+    """The counter's FLOPs are FlopCounterMode's, op for op, without entering it (which would
+    import torch._dynamo into the learner's process)."""
+    x, w = torch.randn(4, 6), torch.randn(5, 6)
+    with FlopCounterMode(display=False) as reference:
+        call(x.clone(), w)
+    matmuls, flops = counting.count(lambda: call(x.clone(), w))
+    assert flops == reference.get_total_flops()
+    assert matmuls >= 1
