@@ -1,9 +1,10 @@
 """Every exercise folder through the real `grade exercise NAME --file F --json` command, one
-cold process per file, the path a learner's terminal takes: the starter is not_implemented, the
-solution passes, a mistake file is named with its id (exit codes 1, 0, 1). Derived from the
-folders: a new exercise is covered without editing this file. Every other mistake file goes
-through the same command warm (`grade exercise --all --check-catalogue`, in
-test_grader_catalogue.py).
+cold process per file, the path a learner's terminal takes: a mistake file of every exercise is
+named with its id, and every third exercise's starter is not_implemented and solution passes
+(exit codes 1, 1, 0), each third a different one. Derived from the folders: a new exercise is
+covered without editing this file. Every file of every folder goes through the same command
+warm (`grade exercise --all --check-catalogue`, in test_grader_catalogue.py); what differs
+cold is the start, not the exercise, hence the rotation.
 
 The mistake is graded with --lang zh-Hant and the starter with --lang zh-Hans: the JSON's
 messages (the diagnosis, the failed check) are then Chinese, in that script, for every exercise."""
@@ -20,10 +21,10 @@ from quiz.i18n import to_simplified
 
 FILES = [
     (exercise.name, path, expected)
-    for exercise in catalogue.load_all()
+    for i, exercise in enumerate(catalogue.load_all())
     for path, expected in [
-        (exercise.starter, "not_implemented"),
-        (exercise.solution, "pass"),
+        *([(exercise.starter, "not_implemented")] if i % 3 == 0 else []),
+        *([(exercise.solution, "pass")] if i % 3 == 1 else []),
         *((f, f.stem.split("__")[0]) for f in exercise.mistakes[:1]),
     ]
 ]
