@@ -69,7 +69,8 @@ def main() -> None:
         workspace.mkdir()
         for name in EXERCISES:  # --all grades the workspace: make every file a passing one
             shutil.copy(REPO / "exercises" / name / "solution.py", workspace / f"{name}.py")
-        env = {**os.environ, "RNNPREP_HOME": str(home)}
+        # in-process grading: the warm server has its own benchmark (bench_server.py)
+        env = {**os.environ, "RNNPREP_HOME": str(home), "RNNPREP_NO_SERVER": "1"}
         commands = {
             "bare": [sys.executable, "-c", "import torch"],
             # The child leaves with os._exit, skipping torch's teardown; this is that floor.

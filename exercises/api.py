@@ -25,7 +25,7 @@ from typing import Literal
 from exercises import catalogue, report, workspace
 from exercises.errors import UsageError
 from exercises.results import GradeResult
-from exercises.runner import DEFAULT_TIMEOUT, Job, Worker
+from exercises.runner import DEFAULT_TIMEOUT, Grades, Job, Worker
 from exercises.workspace import Hint, hints_shown, learner_file, next_hint, reset
 from quiz.l10n import _
 from quiz.store import Store
@@ -98,8 +98,8 @@ class Grader:
     as `grade --no-record` asks).
     """
 
-    def __init__(self, store: Store | None, worker: Worker | None = None) -> None:
-        self._worker = worker or Worker()
+    def __init__(self, store: Store | None, worker: Grades | None = None) -> None:
+        self._worker: Grades = worker or Worker()
         self._store = store
         self._graded: dict[tuple[str, Path], str] = {}  # digest of the content last graded
 

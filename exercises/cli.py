@@ -10,8 +10,12 @@ Start-up is the child's `import torch`, so main() spawns the child first and imp
 (msgspec, the store, ...) while torch loads; hence the imports inside functions below.
 
 Help, messages and the human report follow the interface language (quiz.l10n), chosen as rnnprep
-chooses it: --lang > $RNNPREP_LANG > the choice remembered in settings.json > English. What the
-grading process says (check and diagnosis messages) and the --json output stay English.
+chooses it: --lang > $RNNPREP_LANG > the choice remembered in settings.json > English; so do the
+grading process's check and diagnosis messages, in --json too (its keys, ids and check names stay
+English).
+
+Grading goes through the warm grading server (exercises.server_client) unless --no-server or
+$RNNPREP_NO_SERVER=1 asks for a Worker in this process; both give the same verdicts.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from exercises.cli_support import (
 )
 from exercises.errors import GraderError, UsageError
 from exercises.exercise_cli import exercise_main
-from exercises.runner import DEFAULT_TIMEOUT, Worker
+from exercises.runner import DEFAULT_TIMEOUT, Grades, Worker
 from quiz.l10n import N_, _
 from quiz.pipes import quiet_broken_pipe
 
@@ -136,6 +140,14 @@ def _grade_parser(prog: str) -> argparse.ArgumentParser:
             " get the verdict they should"
         ),
     )
+    ex.add_argument(
+        "--no-server",
+        action="store_true",
+        help=_(
+            "grade in this process instead of through the warm grading server (also"
+            " RNNPREP_NO_SERVER=1); see `rnnprep server -h`"
+        ),
+    )
     add_lang(ex)
     return parser
 
@@ -157,8 +169,8 @@ def main(argv: list[str] | None = None, prog: str = "grade") -> int:
         return complain(
             prog, _("--all grades your workspace files; no --file or --watch"), EXIT_USAGE
         )
-    worker = Worker()
-    worker.start()  # torch loads in the child while this process does the rest
+    worker = _worker(args)
+    worker.start()  # torch loads in the child (or the server starts) while this process goes on
     store: Store | None = None
     try:
         if not (args.no_record or args.check_catalogue):
@@ -183,6 +195,20 @@ def main(argv: list[str] | None = None, prog: str = "grade") -> int:
             store.close()
 
 
+def _worker(args: argparse.Namespace) -> Grades:
+    """The warm grading server's client, unless asked to grade in this process."""
+    from exercises import server_client
+
+    if not server_client.wanted(args.no_server):
+        return Worker()
+
+    def gone() -> None:
+        message = _("the grading server stopped mid-grade; grading again without it")
+        print(f"{args.prog}: {message}", file=sys.stderr, flush=True)
+
+    return server_client.ServerWorker(on_gone=gone)
+
+
 def _show(result: GradeResult, as_json: bool) -> None:
     from exercises import report
 
@@ -193,7 +219,7 @@ def _show(result: GradeResult, as_json: bool) -> None:
         print(report.human(result, color=color), flush=True)
 
 
-def _grader(worker: Worker, store: Store | None) -> Grader:
+def _grader(worker: Grades, store: Store | None) -> Grader:
     from exercises.api import Grader
 
     return Grader(store, worker)

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from exercises import endings, protocol, results
 from exercises.errors import GraderError, UsageError
@@ -91,6 +91,16 @@ class Job:
             timeout=self.timeout,
             lang=self.lang,
         )
+
+
+class Grades(Protocol):
+    """What grades jobs: a Worker, or the warm grading server's client (server_client)."""
+
+    def start(self) -> None: ...
+
+    def grade(self, job: Job) -> GradeResult: ...
+
+    def close(self) -> None: ...
 
 
 class _ChildEnded(Exception):

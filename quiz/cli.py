@@ -36,13 +36,14 @@ from quiz.store import StoreError
 
 log = logging.getLogger(__name__)
 
-_PASS_THROUGH = {"grade", "exercise", "dev"}
+_PASS_THROUGH = {"grade", "exercise", "dev", "server"}
 # Options before the command that take a value (the next word is not the command).
 _VALUED = ("--data-dir", "--lang", "--log-level")
 
 
 def _split_pass_through(argv: list[str]) -> tuple[list[str], list[str]]:
-    """Cut the line after `grade`/`exercise`/`dev`, which the grader's own parsers read."""
+    """Cut the line after `grade`/`exercise`/`dev`/`server`, which the grader's own parsers
+    read."""
     i = 0
     while i < len(argv):
         token = argv[i]
@@ -160,6 +161,10 @@ def _run(args: argparse.Namespace, rest: list[str], lang: Lang) -> int:
         from exercises.dev_cli import dev_main
 
         return dev_main(passed_on)
+    if args.command == "server":
+        from exercises.server_cli import server_main
+
+        return server_main(passed_on)
     return run_app(args)
 
 

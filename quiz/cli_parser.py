@@ -135,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("for exercise authors: scaffold a new exercise, run the dev check"),
         add_help=False,
     )
+    sub.add_parser(
+        "server",
+        help=_("the warm grading server behind `grade`: status, stop (see `rnnprep server -h`)"),
+        add_help=False,
+    )
     doctor = sub.add_parser(
         "doctor",
         help=_("check the install: versions, paths, torch and its device, banks, the grader"),

@@ -14,8 +14,10 @@ moves all of it, so tests and child processes such as the grader agree on one pl
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import os
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -102,6 +104,21 @@ def workspace_dir() -> Path:
     path = data_dir() / "workspace"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def grader_socket() -> Path:
+    """Where the warm grading server listens: in the data folder, or, where that path is too
+    long for a Unix socket (about 100 bytes), in a private folder (0700) of the system's
+    temporary one, named after the data folder so each data folder keeps its own server."""
+    path = data_dir().resolve() / "grader.sock"
+    if len(os.fsencode(path)) < 100:
+        return path
+    private = Path(tempfile.gettempdir()) / f"rnnprep-{os.getuid()}"
+    private.mkdir(mode=0o700, exist_ok=True)
+    if private.stat().st_uid != os.getuid() or private.stat().st_mode & 0o077:
+        raise OSError(f"{private} is not a private folder of this user")
+    digest = hashlib.sha256(os.fsencode(path)).hexdigest()[:16]
+    return private / f"{digest}.sock"
 
 
 def reports_dir() -> Path:

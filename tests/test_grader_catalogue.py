@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,13 +16,13 @@ from typing import Any
 import pytest
 import torch
 import torch.nn.functional as F
-from test_grader_support import grade
 
 from exercises import catalogue, devcheck, diagnosis, grading_module, kit
 from exercises.checks import as_numpy
 from exercises.compare import Closeness, first_mismatch
 from exercises.diagnosis import Run
 from quiz.bank import load_bank
+from tests.conftest import CatalogueRun
 
 EXPECTED = [
     (exercise.name, path, expected)
@@ -33,13 +32,8 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
-    result = grade(
-        "exercise", "--all", "--check-catalogue", "--json", home=tmp_path_factory.mktemp("home")
-    )
-    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    assert lines, result.stderr
-    return lines
+def outcomes(catalogue_run: CatalogueRun) -> list[dict[str, Any]]:
+    return catalogue_run.outcomes
 
 
 def test_catalogue_has_the_coding_round_syllabus() -> None:

@@ -26,6 +26,7 @@ from quiz.store import Store
 SOLUTION = REPO / "exercises" / "rnn_cell" / "solution.py"
 STARTER = REPO / "exercises" / "rnn_cell" / "starter.py"
 RELU = MISTAKE_FILES / "rnn_cell" / "mistakes" / "rnn.wrong_activation__relu.py"
+RNNPREP = [sys.executable, "-m", "quiz"]
 EXIT_CODES = (
     "0 passed, 1 failed, 2 usage error, 3 the grader itself broke (not your code),"
     " 130 interrupted by Ctrl-C (--watch ends with 0 when Ctrl-C stops it)"
@@ -122,17 +123,19 @@ def _next_result(proc: subprocess.Popen[str], timeout: float = 60) -> dict:
     return json.loads(proc.stdout.readline())
 
 
-def test_watch_counts_neither_an_unchanged_save_nor_a_reset(home: Path) -> None:
+@pytest.mark.parametrize("server", ["0", "1"], ids=["through the server", "in-process"])
+def test_watch_counts_neither_an_unchanged_save_nor_a_reset(home: Path, server: str) -> None:
     path = home / "workspace" / "rnn_cell.py"
     path.parent.mkdir(parents=True)
     path.write_text(RELU.read_text())
+    env = {**os.environ, "RNNPREP_HOME": str(home), "RNNPREP_NO_SERVER": server}
     proc = subprocess.Popen(
         [*GRADE, "exercise", "rnn_cell", "--watch", "--json"],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "RNNPREP_HOME": str(home)},
+        env=env,
     )
     try:
         assert _next_result(proc)["diagnosis"]["id"] == "rnn.wrong_activation"
@@ -154,6 +157,7 @@ def test_watch_counts_neither_an_unchanged_save_nor_a_reset(home: Path) -> None:
         _, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
+        subprocess.run([*RNNPREP, "server", "stop"], cwd=REPO, env=env, capture_output=True)
     assert err.count("Not counted as an attempt") == 2
     assert proc.returncode == 0
 
