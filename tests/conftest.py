@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from test_grader_support import grade
 
 from exercises.server_client import NO_SERVER_ENV
 from quiz.bank import Bank, load_bank
@@ -45,6 +44,8 @@ def catalogue_run(tmp_path_factory: pytest.TempPathFactory) -> CatalogueRun:
     """`grade exercise --all --check-catalogue --json` in-process, once per session, on a seed
     drawn for the session: test_grader_catalogue judges it, test_grader_server compares the
     server's run with it."""
+    from test_grader_support import grade  # not at the top: scripts import this module too
+
     seed = random.randrange(2**32)
     run = grade(
         "exercise",
