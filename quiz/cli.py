@@ -141,6 +141,8 @@ def _run(args: argparse.Namespace, rest: list[str], lang: Lang) -> int:
 
     if args.command == "bank":
         return bank_check(args.dir, args.json) if args.bank_command == "check" else bank_flagged()
+    if args.command == "cheatsheet":
+        return print_cheatsheet(args.format, args.output, lang)
     if args.command == "stats" and args.json:
         from quiz.stats import stats_json
 
@@ -166,6 +168,21 @@ def _run(args: argparse.Namespace, rest: list[str], lang: Lang) -> int:
 
         return server_main(passed_on)
     return run_app(args)
+
+
+def print_cheatsheet(fmt: str, output: Path | None, lang: Lang) -> int:
+    from quiz import cheatsheet
+
+    text = cheatsheet.html(lang) if fmt == "html" else cheatsheet.markdown(lang)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        output.expanduser().write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return _fail(_("Could not write {path}: {reason}").format(path=output, reason=exc))
+    print(_("Wrote the cheat sheet to {path}.").format(path=output))
+    return 0
 
 
 def run_app(args: argparse.Namespace) -> int:

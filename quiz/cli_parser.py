@@ -115,6 +115,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help=_("print the numbers as one JSON object")
     )
 
+    sheet = sub.add_parser(
+        "cheatsheet",
+        help=_("one page of equations, torch vs Keras, parameter formulas and shapes"),
+        description=_(
+            "Print the cheat sheet in the interface language (--lang picks another): the RNN,"
+            " LSTM and GRU equations in PyTorch's conventions, how Keras differs, parameter"
+            " formulas with worked counts, and the shapes in and out. Its numbers are computed"
+            " and checked against torch. In the app, c opens it with a parameter calculator."
+        ),
+    )
+    sheet.add_argument(
+        "--format", choices=("md", "html"), default="md", help=_("Markdown (default) or HTML")
+    )
+    sheet.add_argument(
+        "--output", type=Path, metavar="PATH", help=_("write it to PATH instead of printing it")
+    )
+
     bank = sub.add_parser("bank", help=_("question bank tools"))
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="BANK_COMMAND", required=True)
     check = bank_sub.add_parser(

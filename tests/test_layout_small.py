@@ -35,6 +35,7 @@ from quiz.tui.screens.exercises import ExercisesScreen
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.mock import InterviewScreen, MockScreen, PauseScreen
 from quiz.tui.screens.quiz import QuizScreen
+from quiz.tui.screens.registry import ENTRIES
 from quiz.tui.screens.stats import StatsScreen
 from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.widgets.fitted_table import Column, FittedTable, fit_columns
@@ -110,7 +111,7 @@ async def test_home(lang: str) -> None:
         assert isinstance(screen, HomeScreen)
         assert_in_view(screen.query_one("#due"), screen.query_one("#topics"))
         buttons = list(screen.query(Button))
-        assert len(buttons) == 6
+        assert len(buttons) == len(ENTRIES)
         assert_in_view(*buttons)
         for button in buttons:  # the label's [key] is shown, and nothing of it is cut
             assert "[" in str(button.label)

@@ -114,6 +114,16 @@ ENTRIES: tuple[Entry, ...] = (
         N_("Mastery, history, forecast"),
         ("quiz.tui.screens.stats", "StatsScreen"),
     ),
+    Entry(
+        "cheatsheet",
+        "c",
+        N_("Cheat sheet [c]"),
+        N_("Sheet"),
+        N_("Equations, torch vs Keras, formulas; a parameter calculator"),
+        N_("Cheat sheet"),
+        N_("Equations, formulas, shapes and a parameter calculator"),
+        ("quiz.tui.screens.cheatsheet", "CheatSheetScreen"),
+    ),
 )
 BY_NAME = {entry.name: entry for entry in ENTRIES}
 QUIZ_MODES = tuple(entry.name for entry in ENTRIES if entry.is_quiz_mode)
