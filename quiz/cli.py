@@ -141,6 +141,10 @@ def _run(args: argparse.Namespace, rest: list[str], lang: Lang) -> int:
 
     if args.command == "bank":
         return bank_check(args.dir, args.json) if args.bank_command == "check" else bank_flagged()
+    if args.command == "lab":
+        from quiz.cli_lab import lab_gradients
+
+        return lab_gradients(args)
     if args.command == "cheatsheet":
         return print_cheatsheet(args.format, args.output, lang)
     if args.command == "stats" and args.json:

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from quiz import __version__
+from quiz.cli_lab import add_parser as add_lab_parser
 from quiz.i18n import LANGS
 from quiz.l10n import ENV, N_, _
 from quiz.locations import HOME_ENV
@@ -131,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument(
         "--output", type=Path, metavar="PATH", help=_("write it to PATH instead of printing it")
     )
+
+    add_lab_parser(sub)
 
     bank = sub.add_parser("bank", help=_("question bank tools"))
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="BANK_COMMAND", required=True)

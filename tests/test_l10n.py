@@ -190,7 +190,7 @@ async def test_switching_language_in_the_app_redraws_and_is_remembered(data_home
         footer = footer_text(app)
         assert "測驗" in footer and "離開" in footer and "Quit" not in footer
         labels = [str(b.label) for b in app.screen.query(Button)]
-        assert labels[0].startswith("測驗") and labels[-1].startswith("統計")
+        assert labels[0].startswith("測驗") and labels[-1].startswith("速查表")
         assert app.sub_title == "RNN · LSTM · GRU 面試準備"
         assert remembered_language(data_home) == "zh-Hant"
         await pilot.press("f2")  # -> Simplified

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from quiz import lab
 from quiz.engine import AnswerError
 from quiz.l10n import N_, _
 from quiz.links import related_exercises
@@ -43,6 +44,7 @@ class QuizScreen(Localized, Screen[None]):
         super().__init__()
         self.session = session
         self.related: list[str] = []  # exercises suggested after the last wrong answer
+        self.preset: lab.Preset | None = None  # the lab preset offered after it
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,8 +99,11 @@ class QuizScreen(Localized, Screen[None]):
         self.related = (
             [] if answered.outcome.correct else related_exercises(answered.posed.question)
         )
+        question = answered.posed.question
+        self.preset = None if answered.outcome.correct else lab.preset_for(question.id)
         feedback = self.query_one(Feedback)
-        feedback.show_answer(answered, self.session.lang, self.related)
+        title = self.preset.text(self.preset.title) if self.preset else None
+        feedback.show_answer(answered, self.session.lang, self.related, title)
         feedback.display = True
         self._show_rating()
         feedback.focus()
@@ -114,6 +119,11 @@ class QuizScreen(Localized, Screen[None]):
         if self.query_one(Feedback).display:
             self.session.override_rating(Rating(value))
             self._show_rating()
+
+    def action_lab_preset(self) -> None:
+        """The gradient lab, running the preset offered after a wrong answer."""
+        if self.preset is not None:
+            self.rnn.open_screen("lab", preset=self.preset.name)
 
     def action_related_exercise(self) -> None:
         """The exercises screen, on the first related exercise (the others are in its list)."""

@@ -115,6 +115,16 @@ ENTRIES: tuple[Entry, ...] = (
         ("quiz.tui.screens.stats", "StatsScreen"),
     ),
     Entry(
+        "lab",
+        "l",
+        N_("Gradient lab [l]"),
+        N_("Lab"),
+        N_("Watch gradients vanish or explode"),
+        N_("Gradient lab"),
+        N_("Per-step gradient norms of RNN, LSTM and GRU, plotted"),
+        ("quiz.tui.screens.lab", "LabScreen"),
+    ),
+    Entry(
         "cheatsheet",
         "c",
         N_("Cheat sheet [c]"),

@@ -53,6 +53,14 @@ class Feedback(Static, can_focus=True):
             tooltip=N_("Next question"),
         ),
         Binding(
+            "l",
+            "screen.lab_preset",
+            N_("Lab"),
+            show=False,
+            id="feedback.lab",
+            tooltip=N_("See this question's claim happen in the gradient lab"),
+        ),
+        Binding(
             "e",
             "screen.related_exercise",
             N_("Exercise"),
@@ -72,9 +80,16 @@ class Feedback(Static, can_focus=True):
         ],
     ]
 
-    def show_answer(self, answered: Answered, lang: Lang, related: Sequence[str] = ()) -> None:
+    def show_answer(
+        self,
+        answered: Answered,
+        lang: Lang,
+        related: Sequence[str] = (),
+        lab_preset: str | None = None,
+    ) -> None:
         """Verdict, answer, explanation and source; `related` names the exercises to try (e
-        opens the exercises screen on the first)."""
+        opens the exercises screen on the first), `lab_preset` the gradient lab's preset that
+        shows the claim happen (l opens it)."""
         q = answered.posed.question
         outcome = answered.outcome
         text = Text()
@@ -93,6 +108,9 @@ class Feedback(Static, can_focus=True):
             heading = ngettext("Related exercise: ", "Related exercises: ", len(related))
             text.append("\n\n" + heading, style="bold")
             text.append(_("{names} (press e)").format(names=", ".join(related)))
+        if lab_preset:
+            text.append("\n\n" + _("See it happen: "), style="bold")
+            text.append(_("{preset} in the gradient lab (press l)").format(preset=lab_preset))
         self.update(text)
 
 
