@@ -42,7 +42,7 @@ from exercises.errors import GraderError, UsageError
 from exercises.runner import Job, Worker
 
 MAX_WORKERS = 4  # gradings at once; a fifth waits for one to finish
-POLL_S = 0.5
+POLL_S = 0.1  # how soon a stop or an idle exit is noticed
 SHUT_WAIT_S = 120.0  # for gradings under way when asked to stop (each has its own time limits)
 
 

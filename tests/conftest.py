@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,6 +27,7 @@ class CatalogueRun(NamedTuple):
     seed: int
     code: int
     outcomes: list[dict[str, Any]]  # one per file, as devcheck.Outcome.as_json
+    server_grades: int = 0  # through the server: the gradings it counted
 
 
 # `grade` commands run by tests grade in-process, as they did before the warm server: only
@@ -40,25 +43,57 @@ def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def catalogue_run(tmp_path_factory: pytest.TempPathFactory) -> CatalogueRun:
-    """`grade exercise --all --check-catalogue --json` in-process, once per session, on a seed
-    drawn for the session: test_grader_catalogue judges it, test_grader_server compares the
-    server's run with it."""
-    from test_grader_support import grade  # not at the top: scripts import this module too
+def catalogue_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CatalogueRun]:
+    """`grade exercise --all --check-catalogue --json` once per session on a seed drawn for the
+    session, both in-process and through the grading server, side by side (a core each):
+    test_grader_catalogue judges the first, test_grader_server compares the two."""
+    from test_grader_support import GRADE, REPO  # not at the top: scripts import this module
 
     seed = random.randrange(2**32)
-    run = grade(
-        "exercise",
-        "--all",
-        "--check-catalogue",
-        "--json",
-        "--seed",
-        str(seed),
-        home=tmp_path_factory.mktemp("home"),
+    command = [*GRADE, "exercise", "--all", "--check-catalogue", "--json", "--seed", str(seed)]
+    homes = {way: tmp_path_factory.mktemp(way) for way in ("in_process", "served")}
+    procs = {
+        way: subprocess.Popen(
+            command,
+            cwd=REPO,
+            env={
+                **os.environ,
+                HOME_ENV: str(home),
+                NO_SERVER_ENV: "1" if way == "in_process" else "0",
+            },
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for way, home in homes.items()
+    }
+    runs = {}
+    for way, proc in procs.items():
+        out, err = proc.communicate(timeout=600)
+        lines = [json.loads(line) for line in out.splitlines() if line.strip()]
+        assert lines, err
+        runs[way] = CatalogueRun(seed, proc.returncode, lines)
+    served = {**os.environ, HOME_ENV: str(homes["served"]), NO_SERVER_ENV: "0"}
+    status = subprocess.run(
+        [sys.executable, "-m", "quiz", "server", "status", "--json"],
+        cwd=REPO,
+        env=served,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    lines = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
-    assert lines, run.stderr
-    return CatalogueRun(seed, run.code, lines)
+    subprocess.run(
+        [sys.executable, "-m", "quiz", "server", "stop"],
+        cwd=REPO,
+        env=served,
+        capture_output=True,
+        check=False,
+    )
+    runs["served"] = runs["served"]._replace(
+        server_grades=json.loads(status.stdout).get("grades", 0)
+    )
+    return runs
 
 
 @pytest.fixture

@@ -32,8 +32,8 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def outcomes(catalogue_run: CatalogueRun) -> list[dict[str, Any]]:
-    return catalogue_run.outcomes
+def outcomes(catalogue_runs: dict[str, CatalogueRun]) -> list[dict[str, Any]]:
+    return catalogue_runs["in_process"].outcomes
 
 
 def test_catalogue_has_the_coding_round_syllabus() -> None:
