@@ -11,7 +11,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 
 from quiz.i18n import Lang, to_simplified
-from quiz.layer_sizes import CELLS, GATES, KERAS_LAYER, Config, io_shapes, keras_tensors, total
+from quiz.layer_sizes import CELLS, GATES, Config, io_shapes, keras_tensors, layer_names, total
 from quiz.layer_sizes import torch_tensors as torch_params
 
 EXAMPLE_I, EXAMPLE_H = 10, 20  # the worked counts' layer
@@ -180,7 +180,7 @@ def markdown(lang: Lang = "en") -> str:
         if cell == "gru":
             keras += f" (reset_after=False: {total(keras_tensors(config, reset_after=False)):,})"
         torch_count = total(torch_params(config))
-        label = f"nn.{cell.upper()} · {KERAS_LAYER[cell]} (G = {GATES[cell]})"
+        label = f"{layer_names(cell)} (G = {GATES[cell]})"
         lines += [f"| {label} | {torch_count:,} | {keras} | {total(torch_params(bare)):,} |"]
     example = SHAPE_EXAMPLE
     lines += ["", f"## {_t('shapes', lang)}", ""]

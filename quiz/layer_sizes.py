@@ -19,6 +19,11 @@ GATES: dict[Cell, int] = {"rnn": 1, "lstm": 4, "gru": 3}  # blocks stacked in ea
 KERAS_LAYER = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
+def layer_names(cell: Cell) -> str:
+    """The layer in both frameworks, e.g. "nn.LSTM · LSTM"."""
+    return f"nn.{cell.upper()} · {KERAS_LAYER[cell]}"
+
+
 class ConfigError(ValueError):
     """A configuration no framework builds (e.g. proj_size on a GRU); its message is an
     English msgid, translated where it is shown."""

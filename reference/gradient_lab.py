@@ -17,9 +17,6 @@ from typing import Any
 
 import torch
 
-CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
-INITS = ("orthogonal", "normal", "identity")
-GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
 CANDIDATE = {"rnn_tanh": 0, "rnn_relu": 0, "lstm": 2, "gru": 2}  # g of i,f,g,o; n of r,z,n
 KEEP_GATE = {"lstm": 1, "gru": 1}  # f of i,f,g,o; z of r,z,n: the share of the old state kept
 

@@ -30,11 +30,11 @@ from quiz import cheatsheet
 from quiz.l10n import N_, _, current_language
 from quiz.layer_sizes import (
     CELLS,
-    KERAS_LAYER,
     Cell,
     Config,
     ConfigError,
     keras_tensors,
+    layer_names,
     torch_tensors,
     total,
 )
@@ -80,7 +80,7 @@ class CheatSheetScreen(Localized, Screen[None]):
             with TabPane(_("Calculator [k]"), id="calculator"), VerticalScroll():
                 with Horizontal(classes="row"):
                     yield Label(_("Layer"))
-                    cells = [(f"nn.{c.upper()} · {KERAS_LAYER[c]}", c) for c in CELLS]
+                    cells = [(layer_names(c), c) for c in CELLS]
                     yield Select(cells, value="lstm", allow_blank=False, id="cell")
                 for pair in (SIZES[:2], SIZES[2:]):  # two fields a row: all in view at 80 x 24
                     with Horizontal(classes="row"):
