@@ -145,6 +145,11 @@ def _run(args: argparse.Namespace, rest: list[str], lang: Lang) -> int:
         from quiz.cli_lab import lab_gradients
 
         return lab_gradients(args)
+    if args.command == "serve":
+        from quiz.locations import data_dir
+        from quiz.serve import serve
+
+        return serve(args.host, args.port, data_dir())  # tabs take the remembered language
     if args.command == "cheatsheet":
         return print_cheatsheet(args.format, args.output, lang)
     if args.command == "stats" and args.json:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from quiz import lab
@@ -46,6 +47,12 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     shown = grads.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help=_("print one JSON object"))
     shown.add_argument("--plot", action="store_true", help=_("draw the norms in the terminal"))
+    grads.add_argument(
+        "--png",
+        type=Path,
+        metavar="PATH",
+        help=_("also save a picture: ‖∂L/∂h_t‖ and ‖∂L/∂x_t‖ against t on a log scale"),
+    )
 
 
 def lab_gradients(args: argparse.Namespace) -> int:
@@ -72,6 +79,12 @@ def lab_gradients(args: argparse.Namespace) -> int:
     except lab.LabError as exc:
         print(_("rnnprep lab: {reason}").format(reason=exc), file=sys.stderr)
         return 2 if configs[0].problem() else 1
+    if args.png is not None:
+        title = preset.text(preset.title) if preset else _("Gradient norms against t")
+        problem = save_png(results, args.png.expanduser(), title)
+        if problem is not None:
+            print(_("rnnprep lab: {reason}").format(reason=problem), file=sys.stderr)
+            return 1
     if args.json:
         print(json.dumps({"preset": args.preset, "results": [r.to_json() for r in results]}))
         return 0
@@ -81,6 +94,8 @@ def lab_gradients(args: argparse.Namespace) -> int:
         print(describe(result))
     if args.plot:
         plot(results)
+    if args.png is not None:
+        print(_("Saved the picture to {path}.").format(path=args.png))
     return 0
 
 
@@ -112,8 +127,70 @@ def plot(results: list[lab.LabResult]) -> None:
     for result in results:
         c = result.config
         steps = list(range(1, c.steps + 1))
-        plt.plot(steps, [lab.log10(v) for v in result.grad_h], label=f"{c.cell} ‖∂L/∂h_t‖")
+        plt.plot(steps, [lab.log10(v) for v in result.grad_h], label=c.label())
     plt.xlabel("t")
     plt.ylabel("log10")
     plt.plotsize(min(100, plt.terminal_width() or 80), 20)
     plt.show()
+
+
+# Fonts with Chinese glyphs, tried in order for a Chinese title; matplotlib's own has none.
+CJK_FONTS = (
+    "Noto Sans CJK TC",
+    "Noto Sans CJK SC",
+    "Source Han Sans TC",
+    "WenQuanYi Micro Hei",
+    "PingFang TC",
+    "Microsoft JhengHei",
+    "Microsoft YaHei",
+)
+
+
+def save_png(results: list[lab.LabResult], path: Path, title: str) -> str | None:
+    """Draw both norms against t, log scale, one colour per setting; why it failed, or None."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display needed; set before pyplot loads
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    if not title.isascii():
+        found = [f for f in CJK_FONTS if _has_font(font_manager, f)]
+        if found:
+            plt.rcParams["font.family"] = [found[0], "DejaVu Sans"]
+        else:  # boxes instead of characters would be worse than English
+            title = _label_en(results)
+    figure, axes = plt.subplots(figsize=(9, 5), dpi=120)
+    for index, result in enumerate(results):
+        steps = range(1, result.config.steps + 1)
+        colour = f"C{index}"
+        name = result.config.label()
+        axes.semilogy(steps, result.grad_h, color=colour, label=f"{name}  ‖∂L/∂h_t‖")
+        axes.semilogy(
+            steps, result.grad_x, color=colour, linestyle="--", label=f"{name}  ‖∂L/∂x_t‖"
+        )
+    axes.set_xlabel("t")
+    axes.set_ylabel("‖∂L/∂·‖")
+    axes.set_title(title)
+    axes.grid(True, which="major", alpha=0.3)
+    axes.legend(fontsize="small")
+    figure.tight_layout()
+    try:
+        figure.savefig(path, format="png")
+    except OSError as exc:
+        return _("Could not write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+    finally:
+        plt.close(figure)
+    return None
+
+
+def _has_font(font_manager: Any, family: str) -> bool:
+    try:
+        font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _label_en(results: list[lab.LabResult]) -> str:
+    return " vs ".join(r.config.label() for r in results)

@@ -15,6 +15,7 @@ from quiz.i18n import LANGS
 from quiz.l10n import ENV, N_, _
 from quiz.locations import HOME_ENV
 from quiz.logs import DEFAULT_LEVEL, LEVELS
+from quiz.serve import DEFAULT_HOST, DEFAULT_PORT
 
 DESCRIPTION = N_("""\
 Interview prep for recurrent neural networks (RNN, LSTM, GRU).
@@ -30,6 +31,7 @@ examples:
   rnnprep review                   the questions due today
   rnnprep grade exercise lstm_cell grade your hand-written LSTM cell against PyTorch
   rnnprep bank check --json        validate every question bank and print counts
+  rnnprep serve                    the app in a browser, at http://127.0.0.1:8000
   rnnprep doctor                   versions, paths, torch's device, grader check (bug reports)
   rnnprep dev check                every exercise's files graded as they should be (authors)
 """)
@@ -135,6 +137,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_lab_parser(sub)
 
+    serve = sub.add_parser(
+        "serve",
+        help=_("open the app in a web browser (each tab its own app, on this data folder)"),
+        description=_(
+            "Serve the app over HTTP for a web browser, with textual-serve: every tab runs its"
+            " own app on the same data folder. Binds to 127.0.0.1 unless --host says otherwise;"
+            " there is no login, so anyone who can reach another address gets your progress."
+        ),
+    )
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=_("address to listen on (default {host}: this machine only)").format(
+            host=DEFAULT_HOST
+        ),
+    )
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help=_("port to listen on (default {port})").format(port=DEFAULT_PORT),
+    )
+
     bank = sub.add_parser("bank", help=_("question bank tools"))
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="BANK_COMMAND", required=True)
     check = bank_sub.add_parser(
@@ -177,6 +202,13 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
         "--difficulty", type=int, choices=(1, 2, 3), action="append", help=_("repeatable")
     )
     p.add_argument("--tag", action="append", help=_("only questions with this tag (repeatable)"))
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(_("must be a port number from 1 to 65535"))
+    return value
 
 
 def _positive(text: str) -> int:

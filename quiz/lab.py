@@ -49,6 +49,11 @@ class LabConfig:
             return _("the clipping norm must be positive")
         return None
 
+    def label(self) -> str:
+        """A short name for a plot's legend: what tells two overlaid settings apart."""
+        extra = f" bias {self.forget_bias:g}" if self.cell in ("lstm", "gru") else ""
+        return f"{self.cell} {self.init} ×{self.gain:g} in×{self.input_scale:g}{extra}"
+
 
 @dataclass(frozen=True)
 class LabResult:

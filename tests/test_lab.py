@@ -110,6 +110,28 @@ def test_text_and_plot_outputs(tmp_path: Path) -> None:
     assert result["config"]["cell"] == "gru" and len(result["grad_h"]) == 12
 
 
+def test_png_draws_both_settings_and_a_bad_path_is_said(tmp_path: Path) -> None:
+    from matplotlib import image
+
+    picture = tmp_path / "lab.png"
+    options = ["--preset", "gru-vs-rnn", "--T", "20", "--png", str(picture)]
+    done = run([*RNNPREP, "--lang", "zh-Hant", "lab", "gradients", *options], tmp_path)
+    assert done.code == 0, done.stderr
+    assert str(picture) in done.stdout
+    pixels = image.imread(picture)  # a real PNG, as matplotlib reads it back
+    assert pixels.shape[:2] == (600, 1080)
+    rgb = (pixels[..., :3] * 255).round().astype(int).reshape(-1, 3).tolist()
+    colours = {tuple(c) for c in rgb}
+    assert (31, 119, 180) in colours and (255, 127, 14) in colours  # two settings, two colours
+
+    failed = run(
+        [*RNNPREP, "lab", "gradients", "--T", "5", "--png", str(tmp_path / "no" / "x.png")],
+        tmp_path,
+    )
+    assert failed.code == 1 and "無法寫入" in failed.stderr  # the language was remembered
+    assert "Traceback" not in failed.stderr
+
+
 def test_bad_options_are_refused(tmp_path: Path) -> None:
     done = run([*RNNPREP, "lab", "gradients", "--T", "0"], tmp_path)
     assert done.code == 2 and "T must be 1 to 2000" in done.stderr

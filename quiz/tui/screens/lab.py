@@ -203,11 +203,11 @@ class LabScreen(Localized, Screen[None]):
         for result in message.results:
             c = result.config
             steps = [float(t) for t in range(1, c.steps + 1)]
-            plt.plot(steps, [lab.log10(v) for v in result.grad_h], label=_label(result))
+            plt.plot(steps, [lab.log10(v) for v in result.grad_h], label=c.label())
         plot.refresh()
         figures = Text()
         for result in message.results:
-            figures.append(_label(result) + "\n", style="bold")
+            figures.append(result.config.label() + "\n", style="bold")
             figures.append(
                 _("  first/last {ratio:.3g} · spectral radius {radius:.3g}").format(
                     ratio=result.ratio_first_last, radius=result.spectral_radius
@@ -225,9 +225,3 @@ class LabScreen(Localized, Screen[None]):
 
     def _say(self, text: Text) -> None:
         self.query_one("#figures", Static).update(text)
-
-
-def _label(result: lab.LabResult) -> str:
-    c = result.config
-    extra = f" bias {c.forget_bias:g}" if c.cell == "lstm" else ""
-    return f"{c.cell} {c.init} ×{c.gain:g} in×{c.input_scale:g}{extra}"
