@@ -4,6 +4,7 @@ terminal on stdin and stdout), and the start request the app opens with."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from quiz.l10n import _, ngettext
@@ -19,6 +20,8 @@ def start_problem(args: argparse.Namespace) -> str | None:
             return problem
         args.topic = found
 
+    if os.environ.get("TEXTUAL_DRIVER"):  # a driver of Textual's own (`rnnprep serve`'s tabs)
+        return None
     not_a_terminal = [
         name for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout)) if not _tty(stream)
     ]

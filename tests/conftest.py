@@ -124,3 +124,20 @@ def script(bank: Bank):
     (loaded,), problems = load_scripts(SHORT_SCRIPTS, bank)
     assert not problems
     return loaded
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """A skipped browser test is said in a banner, not only as one `s` among the dots."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "test_serve_browser" in report.nodeid
+    ]
+    if skipped:
+        reason = skipped[0].longrepr[2] if isinstance(skipped[0].longrepr, tuple) else ""
+        terminalreporter.write_sep("!", "THE BROWSER TEST DID NOT RUN", red=True, bold=True)
+        terminalreporter.write_line(f"{reason.removeprefix('Skipped: ')}")
+        terminalreporter.write_line(
+            "`rnnprep serve` was not tried in a browser. CI installs Debian's chromium and"
+            " requires it (.ci/run); here: apt-get install chromium, then make test."
+        )
