@@ -8,20 +8,24 @@ import json
 import resource
 import sys
 
+from textual import on
+
 from quiz.tui.app import RnnPrepApp
+from quiz.tui.messages import BankLoaded
 from quiz.tui.screens.home import HomeScreen
 
 
 class ProbeApp(RnnPrepApp):
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.set_interval(0.002, self._check)
+    # Checked after each refresh once the bank is in, not on a timer: a timer waking the UI
+    # thread every few ms would slow the bank's loading thread (they share the GIL).
+    @on(BankLoaded)
+    def _probe_bank_loaded(self) -> None:
+        self.call_after_refresh(self._check)
 
     def _check(self) -> None:
         screen = self.screen
-        if self.bank is None or not isinstance(screen, HomeScreen):
-            return
-        if not screen.query_one("#topics").row_count:
+        if not isinstance(screen, HomeScreen) or not screen.query_one("#topics").row_count:
+            self.call_after_refresh(self._check)
             return
         report = {
             "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -148,9 +148,26 @@ def check_shape(text: str) -> None:
                 raise BankLimit(event.start_mark.line + 1, f"more than {MAX_NODES:,} YAML nodes")
 
 
+def is_cached(directory: Path | None = None) -> bool:
+    """Whether every bank file in `directory` has its parsed copy in the cache, so loading is
+    decoding JSON (about 15 ms for the shipped banks) rather than parsing YAML."""
+    cache = cache_dir() / "banks"
+    try:
+        return all(
+            _cached_copy(path.read_bytes(), cache).is_file()
+            for path in (directory or questions_dir()).glob("*.yaml")
+        )
+    except OSError:
+        return False
+
+
+def _cached_copy(raw: bytes, cache: Path) -> Path:
+    return cache / f"{hashlib.blake2b(raw, digest_size=16).hexdigest()}.json"
+
+
 def parse_cached(raw: bytes, cache: Path) -> Any:
     """YAML -> data, through a JSON copy named by the content's hash."""
-    cached = cache / f"{hashlib.blake2b(raw, digest_size=16).hexdigest()}.json"
+    cached = _cached_copy(raw, cache)
     try:
         return msgspec.json.decode(cached.read_bytes())
     except (OSError, msgspec.DecodeError):

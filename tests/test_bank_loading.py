@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.bank import load_bank
+from quiz.bank import is_cached, load_bank
 from tests.conftest import BROKEN_BANKS, MINI_BANK
 
 CASES = {
@@ -77,8 +77,21 @@ def test_parse_cache_follows_edits(tmp_path: Path, data_home: Path) -> None:
     bank_file.write_text(
         bank_file.read_text().replace("PyTorch's LSTM gate order", "Gate order of nn.LSTM")
     )
+    assert not is_cached(tmp_path)  # the app loads it in a thread, then
     edited = load_bank(tmp_path).questions["gates.lstm-order"]
     assert edited.prompt.en.startswith("Gate order of nn.LSTM")
+    assert is_cached(tmp_path)
+
+
+def test_the_app_knows_when_loading_is_only_decoding(tmp_path: Path, data_home: Path) -> None:
+    shutil.copy(MINI_BANK / "gates.yaml", tmp_path / "gates.yaml")
+    assert not is_cached(tmp_path)
+    load_bank(tmp_path)
+    assert is_cached(tmp_path)
+    shutil.copy(MINI_BANK / "gates.yaml", tmp_path / "more.yaml")  # same content: same copy
+    assert is_cached(tmp_path)
+    (tmp_path / "more.yaml").write_text("topic: {id: x, title: X}\nquestions: []\n")
+    assert not is_cached(tmp_path)
 
 
 def test_values_json_cannot_carry_are_not_cached(tmp_path: Path, data_home: Path) -> None:

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from quiz.bank import Bank, load_bank
+from quiz.bank import Bank, is_cached, load_bank
 from quiz.i18n import LANGS, Lang
 from quiz.l10n import LANGUAGE_NAMES, N_, _, remember_language, set_language
 from quiz.locations import data_dir, db_path
@@ -186,11 +186,17 @@ class RnnPrepApp(FailureReportingApp):
                 severity="warning",
                 timeout=30,
             )
-        self.load_bank()
+        if is_cached(self.bank_dir):
+            # Decoding the parsed copies takes ~15 ms. In a thread it takes 10x longer: each
+            # file read hands the GIL to start-up's layout work and waits to get it back.
+            self.post_message(BankLoaded(load_bank(self.bank_dir)))
+        else:
+            self.load_bank()
 
     @work(thread=True, exclusive=True, group="bank", exit_on_error=False)
     def load_bank(self) -> None:
-        """YAML parsing and validation stay off the UI thread."""
+        """YAML parsing and validation (the first start, or after a bank changed) stay off the
+        UI thread."""
         self.post_message(BankLoaded(load_bank(self.bank_dir)))
 
     @on(BankLoaded)
