@@ -27,8 +27,10 @@ lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# One worker per core (pytest-xdist); the tests that share the session's catalogue runs stay
+# on one worker (xdist_group), so those runs are made once.
 test: lint
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup --durations=15
 
 bench: setup
 	$(BIN)/python benchmarks/bench_app.py

@@ -40,7 +40,7 @@ def test_warm_grader_regrades_fast_and_survives_a_crash(store: Store) -> None:
         grader.grade("lstm_cell", mistake, record=False)
         started = time.monotonic()
         second = grader.grade("lstm_cell", mistake, record=False)  # a re-grade after a save
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 1.0  # a cold grade imports torch: over 1.3 s
         crashed = grader.grade("rnn_cell", FIXTURES / "hostile" / "crash__os_exit.py", record=False)
         after = grader.grade("rnn_cell", SOLUTION, record=False)
     assert (first.verdict, second.verdict, crashed.verdict, after.verdict) == (

@@ -25,6 +25,9 @@ from exercises.diagnosis import Run
 from quiz.bank import load_bank
 from tests.conftest import CatalogueRun
 
+# One worker runs every test that reads the session's catalogue runs, so they are made once.
+pytestmark = pytest.mark.xdist_group("catalogue")
+
 EXPECTED = [
     (exercise.name, path, expected)
     for exercise in catalogue.load_all()

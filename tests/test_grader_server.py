@@ -80,6 +80,7 @@ FILES = [
 ]
 
 
+@pytest.mark.xdist_group("catalogue")  # the worker that made the session's catalogue runs
 def test_verdicts_and_exit_codes_are_the_same_without_the_server(
     served: Path, catalogue_runs: dict[str, CatalogueRun]
 ) -> None:
