@@ -2,7 +2,8 @@
 
 Modes: `quiz` (due cards first, then new ones, then the weakest), `review` (due cards only) and
 `practice` (any matching questions; answers are kept but the schedule is left alone, so cramming
-works when nothing is due).
+works when nothing is due). Each sitting's topics and question types are interleaved
+(quiz.interleave).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fsrs import Rating
 from quiz.bank import Bank
 from quiz.engine import FreeAnswer, Outcome, Posed, check, pose
 from quiz.i18n import Lang
+from quiz.interleave import interleave
 from quiz.questions import Question
 from quiz.scheduler import Spacing, suggest_rating
 from quiz.store import Store, now_utc
@@ -49,16 +51,18 @@ def plan(
     by_id = {q.id: q for q in pool}
     due = [by_id[qid] for qid in store.due_ids(at) if qid in by_id]
     if mode == "review":
-        return due[:count]
+        return interleave(due[:count])
     if mode == "practice":
-        return rng.sample(pool, min(count, len(pool)))
+        return interleave(rng.sample(pool, min(count, len(pool))))
     seen = set(store.cards())
     new = [q for q in pool if q.id not in seen]
     rng.shuffle(new)
     new.sort(key=lambda q: q.difficulty)
     rest = [q for q in pool if q.id in seen and q not in due]
     rng.shuffle(rest)
-    return (due + new + rest)[:count]
+    # Due questions come first even when mixing would rather take a new one.
+    chosen = (due + new + rest)[:count]
+    return interleave(chosen[: len(due)]) + interleave(chosen[len(due) :])
 
 
 @dataclass(frozen=True)
