@@ -141,3 +141,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             "`rnnprep serve` was not tried in a browser. CI installs Debian's chromium and"
             " requires it (.ci/run); here: apt-get install chromium, then make test."
         )
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `-n`, the tests that share a module-scoped fixture run on one worker, so that
+    fixture (often a whole set of gradings) is made once, not once per worker."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        scopes = {d.scope for defs in info.name2fixturedefs.values() for d in defs} if info else ()
+        if "module" in scopes:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else ""))
