@@ -141,6 +141,10 @@ def _run(args: argparse.Namespace, rest: list[str], lang: Lang) -> int:
 
     if args.command == "bank":
         return bank_check(args.dir, args.json) if args.bank_command == "check" else bank_flagged()
+    if args.command == "plan":
+        from quiz.cli_plan import plan_main
+
+        return plan_main(args)
     if args.command == "lab":
         from quiz.cli_lab import lab_gradients
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from quiz import __version__
 from quiz.cli_lab import add_parser as add_lab_parser
+from quiz.cli_plan import add_parser as add_plan_parser
 from quiz.i18n import LANGS
 from quiz.l10n import ENV, N_, _
 from quiz.locations import HOME_ENV
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_lab_parser(sub)
+    add_plan_parser(sub)
 
     serve = sub.add_parser(
         "serve",

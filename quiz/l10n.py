@@ -12,7 +12,6 @@ Strings defined at import time are marked with `N_` and translated where they ar
 from __future__ import annotations
 
 import gettext as _gettext
-import json
 from functools import cache
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from quiz.i18n import LANGS, Lang
 DOMAIN = "rnnprep"
 LOCALE_DIR = Path(__file__).parent / "locale"
 ENV = "RNNPREP_LANG"
-SETTINGS_FILE = "settings.json"
 # How each language names itself (never translated: a learner must find their own).
 LANGUAGE_NAMES: dict[Lang, str] = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
 
@@ -96,27 +94,16 @@ def parse_lang(value: str | None) -> Lang | None:
 
 def remembered_language(data_dir: Path) -> Lang | None:
     """The language last chosen with --lang or in the app, kept in `data_dir`/settings.json."""
-    try:
-        settings = json.loads((data_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return parse_lang(settings.get("lang")) if isinstance(settings, dict) else None
+    from quiz.settings import read_file
+
+    return parse_lang(read_file(data_dir).get("lang"))
 
 
 def remember_language(data_dir: Path, lang: Lang) -> None:
     """Keep `lang` for the next start; other settings in the file are left as they are."""
-    path = data_dir / SETTINGS_FILE
-    try:
-        settings = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(settings, dict):
-            settings = {}
-    except (OSError, ValueError):
-        settings = {}
-    settings["lang"] = lang
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    from quiz.settings import update_file
+
+    update_file(data_dir, "lang", lang)
 
 
 def choose_language(flag: str | None, env: str | None, remembered: Lang | None) -> Lang:

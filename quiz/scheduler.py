@@ -12,6 +12,8 @@ from datetime import datetime
 from fsrs import Card, Rating, Scheduler
 
 from quiz.questions import question_class
+from quiz.settings import Study
+from quiz.study_plan import before_interview
 
 
 def expected_seconds(question_type: str, difficulty: int) -> float:
@@ -51,15 +53,29 @@ def due_at(card_json: str | None, at: datetime) -> str:
 
 
 class Spacing:
-    """FSRS over serialised cards, so the store never needs to know fsrs."""
+    """FSRS over serialised cards, so the store never needs to know fsrs.
 
-    def __init__(self) -> None:
-        self._scheduler = Scheduler()
+    With `study`, FSRS uses the learner's desired retention and fitted parameters, and a review
+    that would next fall due after the interview date is brought into its last days
+    (quiz.study_plan.before_interview), so everything seen is reviewed once more in time.
+    """
+
+    def __init__(self, study: Study | None = None) -> None:
+        study = study or Study()
+        if study.fsrs_parameters is not None:
+            self._scheduler = Scheduler(
+                parameters=study.fsrs_parameters, desired_retention=study.desired_retention
+            )
+        else:
+            self._scheduler = Scheduler(desired_retention=study.desired_retention)
+        self._interview = study.interview_date
 
     def review(self, card_json: str | None, rating: Rating, at: datetime) -> tuple[str, datetime]:
         """The card after this review, serialised, and its next due time."""
         card = Card.from_dict(json.loads(card_json)) if card_json else Card(due=at)
         card, _log = self._scheduler.review_card(card, rating, review_datetime=at)
+        if self._interview is not None:
+            card.due = before_interview(card.due, at, self._interview, card.card_id)
         return json.dumps(card.to_dict()), card.due
 
     def retrievability(self, card_json: str, at: datetime) -> float:

@@ -21,9 +21,12 @@ from quiz.bank import Bank
 from quiz.engine import FreeAnswer, Outcome, Posed, check, pose
 from quiz.i18n import Lang
 from quiz.interleave import interleave
+from quiz.leeches import leech_ids
 from quiz.questions import Question
 from quiz.scheduler import Spacing, suggest_rating
+from quiz.settings import Study
 from quiz.store import Store, now_utc
+from quiz.study_plan import new_left_today
 
 Mode = Literal["quiz", "review", "practice"]
 
@@ -40,14 +43,21 @@ def plan(
     rng: random.Random | None = None,
     at: datetime | None = None,
     question_ids: Iterable[str] | None = None,
+    study: Study | None = None,
 ) -> list[Question]:
     """Choose the questions for a sitting; `question_ids` limits it to those questions (a drill
-    on what a grader diagnosis queued)."""
+    on what a grader diagnosis queued). With `study`, leeches stay out of the schedule-keeping
+    modes (quiz.leeches) and new questions keep to the plan's daily number (quiz.study_plan)."""
     rng = rng or random.Random()
     pool = bank.select(topic=topic, difficulty=difficulty, tags=tags)
     if question_ids is not None:
         wanted = set(question_ids)
         pool = [q for q in pool if q.id in wanted]
+    new_limit = None
+    if study is not None and mode != "practice":
+        out = leech_ids(bank, store, study)
+        pool = [q for q in pool if q.id not in out]
+        new_limit = new_left_today(bank, store, study, at or now_utc())
     by_id = {q.id: q for q in pool}
     due = [by_id[qid] for qid in store.due_ids(at) if qid in by_id]
     if mode == "review":
@@ -58,6 +68,7 @@ def plan(
     new = [q for q in pool if q.id not in seen]
     rng.shuffle(new)
     new.sort(key=lambda q: q.difficulty)
+    new = new if new_limit is None else new[:new_limit]
     rest = [q for q in pool if q.id in seen and q not in due]
     rng.shuffle(rest)
     # Due questions come first even when mixing would rather take a new one.
@@ -144,9 +155,10 @@ class QuizSession:
     rng: random.Random = field(default_factory=random.Random)
     clock: Any = time.monotonic
     answered: list[Answered] = field(default_factory=list)
+    study: Study = field(default_factory=Study)  # the learner's FSRS settings and interview date
 
     def __post_init__(self) -> None:
-        self._spacing = Spacing()
+        self._spacing = Spacing(self.study)
         self.session_id = self.store.start_session(self.mode, self.topic)
         self._index = 0
         self._current: Posed | None = None

@@ -216,6 +216,31 @@ class Store:
             for q, at, el, ok, sc, rt in rows
         ]
 
+    def wrong_answers(self) -> dict[str, list[datetime]]:
+        """When each question was answered wrong, in schedule-keeping sittings (practice
+        answers leave the schedule alone, and so leave leeches alone too)."""
+        rows = self._conn.execute(
+            "SELECT r.question_id, r.answered_at FROM reviews r"
+            " LEFT JOIN sessions s ON s.id = r.session_id"
+            " WHERE r.correct = 0 AND COALESCE(s.mode, '') != 'practice' ORDER BY r.id"
+        )
+        wrong: dict[str, list[datetime]] = {}
+        for question_id, at in rows:
+            wrong.setdefault(question_id, []).append(datetime.fromisoformat(at))
+        return wrong
+
+    def release_leech(self, question_id: str, at: datetime) -> None:
+        """The learner has looked at what helps: earlier wrong answers no longer count."""
+        self._conn.execute(
+            "INSERT INTO leech_releases (question_id, released_at) VALUES (?, ?)"
+            " ON CONFLICT(question_id) DO UPDATE SET released_at = excluded.released_at",
+            (question_id, at.astimezone(UTC).isoformat()),
+        )
+
+    def leech_releases(self) -> dict[str, datetime]:
+        rows = self._conn.execute("SELECT question_id, released_at FROM leech_releases")
+        return {qid: datetime.fromisoformat(at) for qid, at in rows}
+
     # flags ----------------------------------------------------------------------------------
 
     def flag(self, question_id: str, note: str = "") -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from quiz.l10n import _
 from quiz.store_errors import StoreUnavailable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry upgrades the schema from its index to index + 1; never edit a shipped step.
 MIGRATIONS: list[str] = [
@@ -69,6 +69,14 @@ MIGRATIONS: list[str] = [
         ended_at    TEXT,
         score       REAL,
         report_path TEXT
+    );
+    """,
+    # A leech (a question answered wrong again and again, quiz.leeches) comes back into the
+    # rotation once the learner has looked at what helps; wrong answers count from then on.
+    """
+    CREATE TABLE leech_releases (
+        question_id TEXT PRIMARY KEY,
+        released_at TEXT NOT NULL
     );
     """,
 ]

@@ -44,6 +44,10 @@ def opened(app: Recording, way: Entry) -> bool:
     return isinstance(app.screen, getattr(importlib.import_module(module), cls))
 
 
+def home_buttons(app: RnnPrepApp, way: Entry) -> list[Any]:
+    return list(app.screen.query(f"#{way.name}"))
+
+
 async def settle(app: RnnPrepApp, pilot) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -59,6 +63,9 @@ async def test_every_registered_way_in_opens(way: Entry, how: str) -> None:
         if how == "key":
             await pilot.press(way.key)
         elif how == "button":
+            if not way.button_shown:
+                assert not home_buttons(app, way)  # a key and the palette only
+                return
             await pilot.click(f"#{way.name}")
         elif how == "palette":
             (command,) = [
@@ -78,7 +85,7 @@ async def test_home_and_palette_offer_nothing_outside_the_registry() -> None:
         await settle(app, pilot)
         home = app.screen
         buttons = [button.id for button in home.query("Button")]
-        assert buttons == [way.name for way in ENTRIES]
+        assert buttons == [way.name for way in ENTRIES if way.button_shown]
         keys = [b for b in HomeScreen.BINDINGS if b.id != "home.topic"]  # type: ignore[union-attr]
         assert [(b.key, b.action) for b in keys] == [  # type: ignore[union-attr]
             (way.key, f"go('{way.name}')") for way in ENTRIES

@@ -20,6 +20,7 @@ from quiz.bank import Bank, is_cached, load_bank
 from quiz.i18n import LANGS, Lang
 from quiz.l10n import LANGUAGE_NAMES, N_, _, remember_language, set_language
 from quiz.locations import data_dir, db_path
+from quiz.settings import Study, load_study
 from quiz.store import Store, StoreError, StoreLocked
 from quiz.tui import STYLES
 from quiz.tui.failures import FailureReportingApp
@@ -107,6 +108,7 @@ class RnnPrepApp(FailureReportingApp):
             except StoreLocked as exc:  # wait for it on screen (see on_mount); never move it
                 self.store_locked = exc
         self._grader: WarmGrader | None = None
+        self.study: Study = load_study(data_dir())  # the plan screen replaces it when saved
 
     @property
     def store(self) -> Store:
@@ -289,6 +291,7 @@ class RnnPrepApp(FailureReportingApp):
             tags=tags,
             rng=self.rng,
             question_ids=question_ids,
+            study=self.study,
         )
         if not questions:
             if mode == "review":
@@ -305,6 +308,7 @@ class RnnPrepApp(FailureReportingApp):
             lang=self.lang,
             topic=topic,
             rng=self.rng,
+            study=self.study,
         )
         self.push_screen(QuizScreen(session))
 

@@ -10,8 +10,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
+from quiz import study_plan
 from quiz.l10n import N_, _, ngettext
+from quiz.leeches import leech_ids
 from quiz.progress import topic_progress
+from quiz.store import now_utc
 from quiz.tui.localized import Localized
 from quiz.tui.messages import OpenScreen, StartQuiz
 from quiz.tui.screens.registry import BY_NAME, ENTRIES
@@ -53,7 +56,7 @@ class HomeScreen(Localized, Screen[None]):
             )
             yield table
             with Grid(id="actions"):
-                for way in ENTRIES:
+                for way in (w for w in ENTRIES if w.button_shown):
                     yield Button(
                         Content(_(way.button)),
                         id=way.name,
@@ -96,13 +99,41 @@ class HomeScreen(Localized, Screen[None]):
             for row in rows
         )
         total = sum(r.total for r in rows)
-        self.query_one("#due", Static).update(
+        lines = [
             ngettext(
                 "[b]{due}[/b] due now · {seen} of {total} question seen",
                 "[b]{due}[/b] due now · {seen} of {total} questions seen",
                 total,
             ).format(due=sum(r.due for r in rows), seen=sum(r.seen for r in rows), total=total)
-        )
+        ]
+        lines.extend(self._plan_lines())
+        self.query_one("#due", Static).update("\n".join(lines))
+
+    def _plan_lines(self) -> list[str]:
+        """The interview countdown and the leeches, when there are any (d and k open them)."""
+        study, bank, store = self.rnn.study, self.rnn.loaded_bank, self.rnn.store
+        lines = []
+        if study.interview_date is not None:
+            s = study_plan.standing(bank, store, study, now_utc())
+            days = ngettext(
+                "Interview in [b]{days}[/b] day",
+                "Interview in [b]{days}[/b] days",
+                s.days_left or 0,
+            ).format(days=s.days_left)
+            line = _("{days} · {mastered} mastered · {new} new today of {per_day} (d)").format(
+                days=days, mastered=s.mastered, new=s.new_today, per_day=s.new_per_day or "—"
+            )
+            lines.append(line + (" [b]⚠[/b]" if s.warning else ""))
+        count = len(leech_ids(bank, store, study))
+        if count:
+            lines.append(
+                ngettext(
+                    "{count} leech out of the rotation: press k",
+                    "{count} leeches out of the rotation: press k",
+                    count,
+                ).format(count=count)
+            )
+        return lines
 
     def action_go(self, name: str) -> None:
         """Open a registered screen or start a sitting in a quiz mode."""

@@ -37,6 +37,7 @@ class Entry:
     palette: str
     palette_help: str
     screen: tuple[str, str] | None = None
+    button_shown: bool = True  # False: a key (named where it matters) and a palette entry only
 
     @property
     def is_quiz_mode(self) -> bool:
@@ -46,7 +47,14 @@ class Entry:
     def binding(self) -> Binding:
         """The home screen's key for this entry."""
         action = f"go('{self.name}')"
-        return Binding(self.key, action, self.footer, id=f"home.{self.name}", tooltip=self.tooltip)
+        return Binding(
+            self.key,
+            action,
+            self.footer,
+            id=f"home.{self.name}",
+            tooltip=self.tooltip,
+            show=self.button_shown,
+        )
 
     def build(self, **options: Any) -> Screen[Any]:
         """The screen, constructed with `options` (not for quiz modes)."""
@@ -133,6 +141,28 @@ ENTRIES: tuple[Entry, ...] = (
         N_("Cheat sheet"),
         N_("Equations, formulas, shapes and a parameter calculator"),
         ("quiz.tui.screens.cheatsheet", "CheatSheetScreen"),
+    ),
+    Entry(
+        "plan",
+        "d",
+        N_("Study plan [d]"),
+        N_("Plan"),
+        N_("Interview date, daily new questions, retention"),
+        N_("Study plan"),
+        N_("Set the interview date and the daily limits; see the load"),
+        ("quiz.tui.screens.plan", "PlanScreen"),
+        button_shown=False,
+    ),
+    Entry(
+        "leeches",
+        "k",
+        N_("Leeches [k]"),
+        N_("Leeches"),
+        N_("Questions answered wrong again and again, and what helps"),
+        N_("Leeches"),
+        N_("Questions out of the rotation until you look at what helps"),
+        ("quiz.tui.screens.leeches", "LeechScreen"),
+        button_shown=False,
     ),
 )
 BY_NAME = {entry.name: entry for entry in ENTRIES}
