@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating
 
 from quiz.questions import question_class
 from quiz.settings import Study
@@ -62,12 +62,7 @@ class Spacing:
 
     def __init__(self, study: Study | None = None) -> None:
         study = study or Study()
-        if study.fsrs_parameters is not None:
-            self._scheduler = Scheduler(
-                parameters=study.fsrs_parameters, desired_retention=study.desired_retention
-            )
-        else:
-            self._scheduler = Scheduler(desired_retention=study.desired_retention)
+        self._scheduler = study.fsrs()
         self._interview = study.interview_date
 
     def review(self, card_json: str | None, rating: Rating, at: datetime) -> tuple[str, datetime]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from fsrs import Scheduler
 
 from quiz.l10n import _
 
@@ -44,6 +45,12 @@ class Study(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Fal
     # When those parameters were fitted, and on how many reviews.
     optimized_at: dt.datetime | None = None
     optimized_reviews: int = 0
+
+    def fsrs(self) -> Scheduler:
+        """The FSRS scheduler these settings describe (its defaults where none were fitted)."""
+        if self.fsrs_parameters is None:
+            return Scheduler(desired_retention=self.desired_retention)
+        return Scheduler(parameters=self.fsrs_parameters, desired_retention=self.desired_retention)
 
     def problem(self) -> str | None:
         """Why these values can't be used (one line, in the interface language), or None."""

@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fsrs import Card, Scheduler, State
+from fsrs import Card, State
 
 from quiz.bank import Bank
 from quiz.l10n import _, ngettext
@@ -159,11 +159,7 @@ def standing(bank: Bank, store: Store, study: Study, now: dt.datetime) -> Standi
 
 
 def _mastered(cards: Iterable[str], study: Study, at: dt.datetime) -> int:
-    scheduler = Scheduler(desired_retention=study.desired_retention)
-    if study.fsrs_parameters is not None:
-        scheduler = Scheduler(
-            parameters=study.fsrs_parameters, desired_retention=study.desired_retention
-        )
+    scheduler = study.fsrs()
     count = 0
     for card_json in cards:
         card = Card.from_dict(json.loads(card_json))
