@@ -149,6 +149,10 @@ def _run(args: argparse.Namespace, rest: list[str], lang: Lang) -> int:
         from quiz.cli_lab import lab_gradients
 
         return lab_gradients(args)
+    if args.command == "optimize":
+        from quiz.cli_optimize import optimize_main
+
+        return optimize_main(args)
     if args.command in ("export", "import"):
         from quiz.cli_export import export_main, import_main
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from quiz import __version__
 from quiz.cli_export import add_parser as add_export_parser
 from quiz.cli_lab import add_parser as add_lab_parser
+from quiz.cli_optimize import add_parser as add_optimize_parser
 from quiz.cli_plan import add_parser as add_plan_parser
 from quiz.i18n import LANGS
 from quiz.l10n import ENV, N_, _
@@ -138,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_lab_parser(sub)
+    add_optimize_parser(sub)
     add_plan_parser(sub)
     add_export_parser(sub)
 

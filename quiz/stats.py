@@ -286,17 +286,21 @@ def stats_json(
 ) -> dict[str, Any]:
     """`rnnprep stats --json`: the shipped bank (or `bank_dir`) against the user's progress.
 
-    Topic titles are in `lang` (the CLI passes the language `--lang` chose).
+    Topic titles are in `lang` (the CLI passes the language `--lang` chose). `scheduler` says
+    which FSRS parameters the schedule uses: FSRS's defaults, or those `rnnprep optimize` fitted.
     """
     from quiz.bank import load_bank
-    from quiz.locations import db_path
+    from quiz.fsrs_fit import scheduler_json
+    from quiz.locations import data_dir, db_path
+    from quiz.settings import load_study
 
     bank = load_bank(bank_dir)
     store = Store(db_path())
     try:
-        return compute_stats(bank, store, at, lang=lang).to_json()
+        out = compute_stats(bank, store, at, lang=lang).to_json()
     finally:
         store.close()
+    return {**out, "scheduler": scheduler_json(load_study(data_dir()))}
 
 
 def _mean(values: list[float] | None) -> float | None:

@@ -200,10 +200,7 @@ class Store:
             sql += " WHERE question_id = ?"
             params = (question_id,)
         rows = self._conn.execute(sql + " ORDER BY id", params)
-        return [
-            Review(q, datetime.fromisoformat(at), el, bool(ok), sc, rt)
-            for q, at, el, ok, sc, rt in rows
-        ]
+        return _reviews(rows)
 
     def session_reviews(self, session_id: int) -> list[Review]:
         rows = self._conn.execute(
@@ -211,10 +208,18 @@ class Store:
             " WHERE session_id = ? ORDER BY id",
             (session_id,),
         )
-        return [
-            Review(q, datetime.fromisoformat(at), el, bool(ok), sc, rt)
-            for q, at, el, ok, sc, rt in rows
-        ]
+        return _reviews(rows)
+
+    def schedule_reviews(self) -> list[Review]:
+        """Answers that moved a card, oldest first: not practice, and only for questions with a
+        card (one asked inline by an interview has none). FSRS's review log."""
+        rows = self._conn.execute(
+            "SELECT r.question_id, r.answered_at, r.elapsed_s, r.correct, r.score, r.rating"
+            " FROM reviews r JOIN cards c ON c.question_id = r.question_id"
+            " LEFT JOIN sessions s ON s.id = r.session_id"
+            " WHERE COALESCE(s.mode, '') != 'practice' ORDER BY r.answered_at, r.id"
+        )
+        return _reviews(rows)
 
     def wrong_answers(self) -> dict[str, list[datetime]]:
         """When each question was answered wrong, in schedule-keeping sittings (practice
@@ -312,3 +317,11 @@ class Store:
             )
             for i, script, level, start, end, score, path in rows
         ]
+
+
+def _reviews(rows: Iterable[tuple[Any, ...]]) -> list[Review]:
+    """Rows of (question_id, answered_at, elapsed_s, correct, score, rating) as Reviews."""
+    return [
+        Review(q, datetime.fromisoformat(at), el, bool(ok), sc, rt)
+        for q, at, el, ok, sc, rt in rows
+    ]

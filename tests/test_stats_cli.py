@@ -17,7 +17,7 @@ from tests.test_stats import JSON_KEYS, clock, record
 # checkout its editable install points at.
 REPO = Path(__file__).resolve().parent.parent
 RNNPREP = [sys.executable, "-m", "quiz"]
-KEYS = JSON_KEYS
+KEYS = JSON_KEYS | {"scheduler"}  # the FSRS parameters in use (rnnprep optimize)
 
 
 def stats(*flags: str) -> dict:
