@@ -6,13 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from quiz.l10n import _
-
-if TYPE_CHECKING:
-    from quiz.fsrs_fit import FitResult
 
 
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
@@ -36,8 +32,6 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def optimize_main(args: argparse.Namespace) -> int:
-    import msgspec
-
     from quiz import fsrs_fit
     from quiz.locations import data_dir, db_path
     from quiz.settings import load_study, save_study
@@ -78,12 +72,7 @@ def optimize_main(args: argparse.Namespace) -> int:
         return 1
     saved = result.improves and not args.dry_run
     if saved:
-        study = msgspec.structs.replace(
-            study,
-            fsrs_parameters=result.after,
-            optimized_at=now_utc(),
-            optimized_reviews=result.reviews,
-        )
+        study = fsrs_fit.adopted(study, result, now_utc())
         save_study(folder, study)
     if args.json:
         report = {
@@ -93,7 +82,7 @@ def optimize_main(args: argparse.Namespace) -> int:
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
-    print(describe(result))
+    print(fsrs_fit.describe(result))
     if saved:
         print(_("Saved: the schedule uses the fitted parameters from now on."))
     elif args.dry_run:
@@ -101,33 +90,3 @@ def optimize_main(args: argparse.Namespace) -> int:
     else:
         print(_("The fitted parameters predict your reviews no better; kept those in use."))
     return 0
-
-
-def describe(result: FitResult) -> str:
-    """The parameters in use and fitted side by side, three to a line, then the expected
-    retention of each against the recall the learner really had."""
-    lines = [_("FSRS parameters (in use → fitted):"), *table(result.before, result.after)]
-    b, a = result.before_calibration, result.after_calibration
-    lines += [
-        _("On your {count} reviews you recalled {recalled:.1%}.").format(
-            count=result.reviews, recalled=result.recalled
-        ),
-        _("Expected retention in use: {predicted:.1%} (log loss {loss:.3f})").format(
-            predicted=b.predicted, loss=b.log_loss
-        ),
-        _("Expected retention fitted: {predicted:.1%} (log loss {loss:.3f})").format(
-            predicted=a.predicted, loss=a.log_loss
-        ),
-    ]
-    return "\n".join(lines)
-
-
-def table(before: Sequence[float], after: Sequence[float], per_line: int = 3) -> list[str]:
-    rows = (len(before) + per_line - 1) // per_line
-    lines = []
-    for row in range(rows):
-        cells = [
-            f"w{i:<3}{before[i]:8.4f} → {after[i]:<8.4f}" for i in range(row, len(before), rows)
-        ]
-        lines.append("  " + "   ".join(cells).rstrip())
-    return lines

@@ -29,10 +29,12 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
 from exercises.runner import ONE_THREAD  # torch on one thread, as the grader's children
@@ -255,3 +257,40 @@ def finish(proc: subprocess.Popen[str]) -> FitResult:
 def fit(db_path: Path, parameters: Sequence[float] | None = None) -> FitResult:
     """Fit and wait (seconds for a thousand reviews)."""
     return finish(start(db_path, parameters))
+
+
+def adopted(study: Study, result: FitResult, now: datetime) -> Study:
+    """`study` with the fitted parameters in use (keep it only when `result.improves`)."""
+    return msgspec.structs.replace(
+        study, fsrs_parameters=result.after, optimized_at=now, optimized_reviews=result.reviews
+    )
+
+
+def describe(result: FitResult) -> str:
+    """The parameters in use and fitted side by side, three to a line, then the expected
+    retention of each against the recall the learner really had."""
+    lines = [_("FSRS parameters (in use → fitted):"), *table(result.before, result.after)]
+    b, a = result.before_calibration, result.after_calibration
+    lines += [
+        _("On your {count} reviews you recalled {recalled:.1%}.").format(
+            count=result.reviews, recalled=result.recalled
+        ),
+        _("Expected retention in use: {predicted:.1%} (log loss {loss:.3f})").format(
+            predicted=b.predicted, loss=b.log_loss
+        ),
+        _("Expected retention fitted: {predicted:.1%} (log loss {loss:.3f})").format(
+            predicted=a.predicted, loss=a.log_loss
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def table(before: Sequence[float], after: Sequence[float], per_line: int = 3) -> list[str]:
+    rows = (len(before) + per_line - 1) // per_line
+    lines = []
+    for row in range(rows):
+        cells = [
+            f"w{i:<3}{before[i]:8.4f} → {after[i]:<8.4f}" for i in range(row, len(before), rows)
+        ]
+        lines.append("  " + "   ".join(cells).rstrip())
+    return lines

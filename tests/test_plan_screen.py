@@ -103,3 +103,38 @@ async def test_k_shows_a_leech_with_what_helps_and_b_brings_it_back(data_home: P
         assert question.id in back.leech_releases()
         assert question.id in back.due_ids(now_utc())
         back.close()
+
+
+async def test_ctrl_o_fits_fsrs_off_the_ui_thread_and_keeps_better_parameters(
+    data_home: Path,
+) -> None:
+    from test_fsrs_fit import simulate_learner
+
+    from quiz.fsrs_fit import MIN_REVIEWS
+
+    store = Store(data_home / "progress.sqlite3")
+    simulate_learner(store, 100)
+    store.close()
+    app = RnnPrepApp()
+    async with app.run_test(size=SMALL) as pilot:
+        await home(pilot)
+        await pilot.press("d", "ctrl+o")
+        await pilot.pause()
+        assert f"{MIN_REVIEWS - 100} more reviews needed" in text(app.screen, "#fit")
+        assert load_study(data_home).fsrs_parameters is None
+
+    store = Store(data_home / "progress.sqlite3")
+    simulate_learner(store, MIN_REVIEWS + 40, seed=8)
+    store.close()
+    app = RnnPrepApp()
+    async with app.run_test(size=SMALL) as pilot:
+        await home(pilot)
+        await pilot.press("d", "ctrl+o")
+        await pilot.pause()
+        assert "Fitting FSRS" in text(app.screen, "#fit")
+        await pilot.press("tab")  # keys are handled while torch fits in its own process
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = text(app.screen, "#fit")
+        assert "Expected retention fitted" in shown and "Saved" in shown
+        assert load_study(data_home).fsrs_parameters == app.study.fsrs_parameters is not None

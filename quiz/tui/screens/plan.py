@@ -5,16 +5,18 @@ stands and the daily load the plan implies, recomputed on save."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import msgspec
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from quiz import study_plan
+from quiz import fsrs_fit, study_plan
 from quiz.l10n import N_, _
 from quiz.locations import data_dir
 from quiz.settings import Study, save_study
@@ -30,10 +32,25 @@ FIELDS = (  # (Study field, label, placeholder)
 )
 
 
+class FitDone(Message):
+    """The fit's result, or why it failed."""
+
+    def __init__(self, result: fsrs_fit.FitResult | str) -> None:
+        super().__init__()
+        self.result = result
+
+
 class PlanScreen(Localized, Screen[None]):
     CSS_PATH = STYLES / "plan.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="plan.save", tooltip=N_("Keep these settings")),
+        Binding(
+            "ctrl+o",
+            "fit",
+            N_("Fit FSRS"),
+            id="plan.fit",
+            tooltip=N_("Fit the scheduler to your own reviews (in a process of its own)"),
+        ),
         Binding("escape", "back", N_("Back"), id="plan.back", tooltip=N_("Back to home")),
     ]
 
@@ -49,11 +66,12 @@ class PlanScreen(Localized, Screen[None]):
                 _(
                     "Reviews due after the date are brought into its last 3 days; new questions"
                     " are spread so the whole bank is met before them. Empty fields take the"
-                    " default. ctrl+s saves."
+                    " default. ctrl+s saves; ctrl+o fits FSRS to your own reviews."
                 ),
                 id="help",
             )
             yield Static(id="problem")
+            yield Static(id="fit")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -112,6 +130,46 @@ class PlanScreen(Localized, Screen[None]):
             if moved
             else _("Plan saved.")
         )
+
+    def action_fit(self) -> None:
+        """Fit FSRS to the learner's reviews: torch runs in the fit's own process, waited for
+        on a thread, so the screen keeps answering keys (quiz.fsrs_fit)."""
+        shown = self.query_one("#fit", Static)
+        store = self.rnn.store
+        needed = fsrs_fit.reviews_needed(store)
+        if needed:
+            shown.update(fsrs_fit.needed_message(needed))
+            return
+        shown.update(_("Fitting FSRS to your reviews in a process of its own (seconds)…"))
+        self._fit(store.path)
+
+    @work(thread=True, exclusive=True, group="fit", exit_on_error=False)
+    def _fit(self, db: Path) -> None:
+        try:
+            result: fsrs_fit.FitResult | str = fsrs_fit.fit(
+                db, fsrs_fit.parameters_in_use(self.rnn.study)
+            )
+        except fsrs_fit.FitError as exc:
+            result = str(exc)
+        self.post_message(FitDone(result))
+
+    @on(FitDone)
+    def _fitted(self, message: FitDone) -> None:
+        shown = self.query_one("#fit", Static)
+        result = message.result
+        if isinstance(result, str):
+            shown.update(_("The fit failed: {reason}").format(reason=result))
+            return
+        text = fsrs_fit.describe(result)
+        if result.improves:
+            self.rnn.study = fsrs_fit.adopted(self.rnn.study, result, now_utc())
+            save_study(data_dir(), self.rnn.study)
+            text += "\n" + _("Saved: the schedule uses the fitted parameters from now on.")
+        else:
+            text += "\n" + _(
+                "The fitted parameters predict your reviews no better; kept those in use."
+            )
+        shown.update(text)
 
     def action_back(self) -> None:
         self.dismiss()
