@@ -99,6 +99,29 @@ def shown_columns(app: App, selector: str) -> list[str]:
     return app.screen.query_one(selector, FittedTable).shown_columns
 
 
+# -- study plan and leeches ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_plan_and_leeches(lang: str) -> None:
+    from textual.widgets import Input, OptionList
+
+    from quiz.tui.screens.leeches import LeechScreen
+    from quiz.tui.screens.plan import PlanScreen
+
+    app = RnnPrepApp(lang=lang)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, PlanScreen)
+        assert_in_view(app.screen.query_one("#standing"), *app.screen.query(Input))
+        await pilot.press("escape", "k")
+        await settle(pilot)
+        assert isinstance(app.screen, LeechScreen)
+        assert_in_view(app.screen.query_one("#summary"), app.screen.query_one(OptionList))
+
+
 # -- home ----------------------------------------------------------------------------------------
 
 
@@ -111,7 +134,7 @@ async def test_home(lang: str) -> None:
         assert isinstance(screen, HomeScreen)
         assert_in_view(screen.query_one("#due"), screen.query_one("#topics"))
         buttons = list(screen.query(Button))
-        assert len(buttons) == len(ENTRIES)
+        assert len(buttons) == len([way for way in ENTRIES if way.button_shown])
         assert_in_view(*buttons)
         for button in buttons:  # the label's [key] is shown, and nothing of it is cut
             assert "[" in str(button.label)
