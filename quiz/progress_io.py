@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 import msgspec
 from msgspec import Meta, Struct
@@ -32,7 +31,7 @@ from quiz.l10n import N_, _
 from quiz.sanitize import clean_text
 from quiz.store import Store, StoreUnavailable, now_utc
 from quiz.store_errors import LockAwareConnection
-from quiz.store_schema import SCHEMA_VERSION, migrate
+from quiz.store_schema import SCHEMA_VERSION
 
 FORMAT = "rnnprep-progress"
 FORMAT_VERSION = 1  # raise it when a reader of this version could misread a newer file
@@ -148,27 +147,12 @@ def read_progress(path: Path) -> dict[str, Any]:
 
 def _snapshot(path: Path) -> sqlite3.Connection:
     """An in-memory copy of the progress file, at the current schema: a consistent read that
-    works on a read-only folder too (the way the store itself opens one)."""
-    Store(path).close()  # creates, migrates or recovers it as every command does
-    memory = sqlite3.connect(":memory:")
-    if path.exists():
-        name = quote(str(path.resolve()))
-        for mode in ("mode=ro", "immutable=1"):  # immutable: a WAL file whose -shm can't be made
-            try:
-                source = sqlite3.connect(f"file:{name}?{mode}", uri=True, timeout=10.0)
-                try:
-                    source.backup(memory)
-                finally:
-                    source.close()
-                break
-            except sqlite3.OperationalError as exc:
-                problem = exc
-        else:
-            raise StoreUnavailable(
-                _("cannot read {path}: {reason}").format(path=path, reason=problem)
-            )
-    migrate(memory, path)
-    return memory
+    works on a read-only folder too (the store opens one as it always does)."""
+    store = Store(path)
+    try:
+        return store.snapshot()
+    finally:
+        store.close()
 
 
 # Tables copied row for row: the columns (the row struct's fields), and the ones that tell whether

@@ -70,6 +70,12 @@ class Store:
     def close(self) -> None:
         self._conn.close()
 
+    def snapshot(self) -> sqlite3.Connection:
+        """An in-memory copy of everything, as it is now (for an export)."""
+        memory = sqlite3.connect(":memory:")
+        self._conn.backup(memory)
+        return memory
+
     @property
     def schema_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
