@@ -12,14 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from quiz.bank import Bank
-from quiz.engine import Posed, pose
-from quiz.lab import Preset, preset_for
-from quiz.links import related_exercises
 from quiz.questions import Numeric, Question
 from quiz.settings import Study
 from quiz.store import Store
+
+if TYPE_CHECKING:  # what helps is looked up only on the leech screen, not at every home refresh
+    from quiz.engine import Posed
+    from quiz.lab import Preset
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ class Help:
 
 
 def help_for(question: Question, rng: random.Random) -> Help:
+    from quiz.engine import pose
+    from quiz.lab import preset_for
+    from quiz.links import related_exercises
+
     generated = isinstance(question, Numeric) and question.generator is not None
     variant = pose(question, rng) if generated else None
     return Help(question, preset_for(question.id), tuple(related_exercises(question)), variant)

@@ -13,12 +13,14 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-from fsrs import Scheduler
 
 from quiz.l10n import _
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ class Study(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Fal
 
     def fsrs(self) -> Scheduler:
         """The FSRS scheduler these settings describe (its defaults where none were fitted)."""
+        from fsrs import Scheduler  # not at start-up: the home screen needs no scheduling
+
         if self.fsrs_parameters is None:
             return Scheduler(desired_retention=self.desired_retention)
         return Scheduler(parameters=self.fsrs_parameters, desired_retention=self.desired_retention)

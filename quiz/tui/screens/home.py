@@ -10,7 +10,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from quiz import study_plan
 from quiz.l10n import N_, _, ngettext
 from quiz.leeches import leech_ids
 from quiz.progress import topic_progress
@@ -74,12 +73,9 @@ class HomeScreen(Localized, Screen[None]):
             self.refresh_progress()
         self.refresh_bindings()  # the new footer fills in on the next bindings signal
 
-    def on_mount(self) -> None:
-        if self.rnn.bank is not None:  # the bank won the race with compose
-            self.refresh_progress()
-
     def on_screen_resume(self) -> None:
-        if self.rnn.bank is not None:
+        """Shown, the first time too (mounting alone would fill it twice at start)."""
+        if self.rnn.bank is not None:  # else BankLoaded will
             self.refresh_progress()
 
     def refresh_progress(self) -> None:
@@ -114,6 +110,8 @@ class HomeScreen(Localized, Screen[None]):
         study, bank, store = self.rnn.study, self.rnn.loaded_bank, self.rnn.store
         lines = []
         if study.interview_date is not None:
+            from quiz import study_plan  # only with a date: start-up pays for it then
+
             s = study_plan.standing(bank, store, study, now_utc())
             days = ngettext(
                 "Interview in [b]{days}[/b] day",
