@@ -26,6 +26,7 @@ from typing import Any
 from quiz.bank import Bank
 from quiz.i18n import Lang
 from quiz.progress import topic_progress
+from quiz.settings import Study
 from quiz.store import Review, Store, now_utc
 
 HEATMAP_WEEKS = 18
@@ -178,10 +179,12 @@ def compute_stats(
     lang: Lang = "en",
     tz: tzinfo | None = None,
     exercise_names: list[str] | None = None,
+    study: Study | None = None,
 ) -> Stats:
     """Every figure at the moment `at` (default now), grouped by local days of `tz`.
 
-    `exercise_names` is the exercise catalogue (default: read from exercises/).
+    `exercise_names` is the exercise catalogue (default: read from exercises/); `study` gives
+    the FSRS parameters that recall is predicted with (default: FSRS's own).
     """
     moment = at or now_utc()
 
@@ -197,7 +200,7 @@ def compute_stats(
     if cards:
         from quiz.scheduler import Spacing  # fsrs only when there is a card to read
 
-        spacing = Spacing()
+        spacing = Spacing(study)
         for qid, card_json in cards.items():
             question = bank.questions.get(qid)
             if question is not None:
@@ -295,12 +298,13 @@ def stats_json(
     from quiz.settings import load_study
 
     bank = load_bank(bank_dir)
+    study = load_study(data_dir())
     store = Store(db_path())
     try:
-        out = compute_stats(bank, store, at, lang=lang).to_json()
+        out = compute_stats(bank, store, at, lang=lang, study=study).to_json()
     finally:
         store.close()
-    return {**out, "scheduler": scheduler_json(load_study(data_dir()))}
+    return {**out, "scheduler": scheduler_json(study)}
 
 
 def _mean(values: list[float] | None) -> float | None:

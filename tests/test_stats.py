@@ -143,6 +143,28 @@ def test_topics_mastery_and_accuracy(mini_bank: Bank, filled: Store) -> None:
     assert (s.questions, s.seen, s.reviews, s.correct) == (12, 4, 6, 5)
 
 
+def test_recall_is_predicted_with_the_learners_fitted_parameters(
+    mini_bank: Bank, filled: Store
+) -> None:
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    from quiz.settings import Study
+
+    # a learner whose memories fade faster: FSRS's decay weight (w20) doubled
+    faster = Study(fsrs_parameters=(*DEFAULT_PARAMETERS[:20], DEFAULT_PARAMETERS[20] * 2))
+    default = compute_stats(mini_bank, filled, AT, tz=UTC, exercise_names=[])
+    fitted = compute_stats(mini_bank, filled, AT, tz=UTC, exercise_names=[], study=faster)
+    recall = {t.topic: t.retrievability for t in fitted.topics}
+    assert recall["gates"] != pytest.approx(
+        {t.topic: t.retrievability for t in default.topics}["gates"]
+    )
+    spacing, cards = Spacing(faster), filled.cards()
+    expected = [
+        spacing.retrievability(cards[q], AT) for q in ("gates.lstm-order", "gates.sigmoid-gates")
+    ]
+    assert recall["gates"] == pytest.approx(sum(expected) / 2)
+
+
 def test_reviews_per_day_heatmap_window(mini_bank: Bank, filled: Store) -> None:
     s = compute_stats(mini_bank, filled, AT, tz=UTC, exercise_names=EXERCISES)
     daily = s.reviews_per_day

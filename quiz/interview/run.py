@@ -34,6 +34,7 @@ from quiz.locations import reports_dir
 from quiz.questions import Text
 from quiz.scheduler import Spacing
 from quiz.session import record_answer
+from quiz.settings import Study
 from quiz.store import Store
 
 Status = Literal["right", "wrong", "skipped", "unanswered"]
@@ -89,6 +90,7 @@ class InterviewRun:
         lang: Lang = "en",
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.monotonic,
+        study: Study | None = None,  # the learner's FSRS settings (quiz.settings)
     ) -> None:
         self.script = script
         self.bank = bank
@@ -102,7 +104,7 @@ class InterviewRun:
         self.started_at = datetime.now().astimezone()
         self.interview_id = store.start_interview(script.id, script.level)
         self.session_id = store.start_session("interview")
-        self._spacing = Spacing()
+        self._spacing = Spacing(study)
         self._active = 0.0
         self._running_since: float | None = clock()
         self._show(script.first)

@@ -195,7 +195,13 @@ class MockScreen(Localized, Screen[None]):
         script = next(s for s in self.scripts if s.id == event.option.id)
         app = self.rnn
         run = InterviewRun(
-            script, app.loaded_bank, app.store, minutes=self.minutes, lang=app.lang, rng=app.rng
+            script,
+            app.loaded_bank,
+            app.store,
+            minutes=self.minutes,
+            lang=app.lang,
+            rng=app.rng,
+            study=app.study,
         )
         self.wanted = None
         app.push_screen(InterviewScreen(run, self.report_path))

@@ -277,7 +277,9 @@ class StatsScreen(Localized, Screen[None]):
     def compute(self) -> None:
         """Read the store and work out every figure, off the UI thread."""
         app = self.rnn
-        self.post_message(StatsReady(compute_stats(app.loaded_bank, app.store, lang=app.lang)))
+        self.post_message(
+            StatsReady(compute_stats(app.loaded_bank, app.store, lang=app.lang, study=app.study))
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "stats" and event.state == WorkerState.ERROR:
