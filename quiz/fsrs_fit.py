@@ -24,9 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -37,7 +35,7 @@ from typing import Any
 import msgspec
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
-from exercises.runner import ONE_THREAD  # torch on one thread, as the grader's children
+from quiz import torch_child
 from quiz.l10n import _, current_language, ngettext
 from quiz.settings import Study
 from quiz.store import Store
@@ -216,35 +214,27 @@ def needed_message(needed: int) -> str:
 def start(db_path: Path, parameters: Sequence[float] | None = None) -> subprocess.Popen[str]:
     """The fit of the reviews in the store at `db_path`, started in a process of its own (end
     it to cancel). `parameters` are those in use, to compare with (default FSRS's)."""
-    command = [sys.executable, "-m", WORKER, "--db", str(db_path), "--lang", current_language()]
+    args = ["--db", str(db_path), "--lang", current_language()]
     if parameters is not None:
-        command += ["--parameters", json.dumps(list(parameters))]
-    return subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **ONE_THREAD},
-    )
+        args += ["--parameters", json.dumps(list(parameters))]
+    return torch_child.start(WORKER, *args)
 
 
 def finish(proc: subprocess.Popen[str]) -> FitResult:
     """The result of a started fit (FitError if there were too few reviews or it failed)."""
     try:
-        out, err = proc.communicate(timeout=TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise FitError(_("the fit took too long")) from None
+        out = torch_child.output(proc, TIMEOUT_S)
+    except torch_child.ChildFailed as exc:
+        if exc.timed_out:
+            raise FitError(_("the fit took too long")) from None
+        raise FitError(_("the fit failed: {reason}").format(reason=exc)) from None
     lines = [line for line in out.splitlines() if line.strip()]
     try:
-        data = json.loads(lines[-1]) if proc.returncode == 0 and lines else None
+        data = json.loads(lines[-1]) if lines else None
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        tail = err.strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
-        raise FitError(_("the fit failed: {reason}").format(reason=tail[0]))
+        raise FitError(_("the fit failed: {reason}").format(reason=_("no answer")))
     if data.get("error") == "too_few":
         raise FitError(needed_message(MIN_REVIEWS - int(data["reviews"])))
     if data.get("error") == "unavailable":

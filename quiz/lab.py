@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import subprocess
-import sys
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from quiz import torch_child
 from quiz.i18n import Lang, to_simplified
 from quiz.l10n import _, current_language
 
@@ -194,26 +193,16 @@ def start(config: LabConfig) -> subprocess.Popen[str]:
     problem = config.problem()
     if problem is not None:
         raise LabError(problem)
-    return subprocess.Popen(
-        [sys.executable, "-m", "reference.gradient_lab", json.dumps(asdict(config))],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
-    )
+    return torch_child.start("reference.gradient_lab", json.dumps(asdict(config)))
 
 
 def finish(proc: subprocess.Popen[str], config: LabConfig) -> LabResult:
     """The result of a started computation (LabError if it failed or was stopped)."""
     try:
-        out, err = proc.communicate(timeout=TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise LabError(_("the computation took too long")) from None
-    if proc.returncode != 0:
-        tail = err.strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
-        raise LabError(tail[0])
+        out = torch_child.output(proc, TIMEOUT_S)
+    except torch_child.ChildFailed as exc:
+        reason = _("the computation took too long") if exc.timed_out else str(exc)
+        raise LabError(reason) from None
     data = json.loads(out)  # inf and nan come as strings, which float() reads back
     return LabResult(
         config=config,
